@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+
+namespace SelfDissonance;
+
+/// <summary>
+/// A refusal the caller can act on: a stable reason code, the HTTP status it maps to and, for validation
+/// failures, the offending fields. Thrown by grains and turned into application/problem+json by the gateway.
+/// </summary>
+[GenerateSerializer]
+public sealed class DomainException : Exception
+{
+    public DomainException(string reason, int status, string title, string? detail = null, ImmutableArray<FieldError> errors = default)
+        : base(detail ?? title)
+    {
+        Reason = reason;
+        Status = status;
+        Title = title;
+        Detail = detail;
+        Errors = errors.IsDefault ? [] : errors;
+    }
+
+    [Id(0)] public string Reason { get; private set; }
+
+    [Id(1)] public int Status { get; private set; }
+
+    [Id(2)] public string Title { get; private set; }
+
+    [Id(3)] public string? Detail { get; private set; }
+
+    [Id(4)] public ImmutableArray<FieldError> Errors { get; private set; }
+
+    public static DomainException BadRequest(string reason, string title, string? detail = null, ImmutableArray<FieldError> errors = default) =>
+        new(reason, 400, title, detail, errors);
+
+    public static DomainException NotFound(string reason, string title, string? detail = null) => new(reason, 404, title, detail);
+
+    public static DomainException Conflict(string reason, string title, string? detail = null) => new(reason, 409, title, detail);
+
+    public static DomainException Unavailable(string reason, string title, string? detail = null) => new(reason, 503, title, detail);
+}

@@ -1,0 +1,23 @@
+using Orleans.Concurrency;
+
+namespace SelfDissonance.Episodes;
+
+/// <summary>
+/// One episode's persisted state machine. Keyed by episode id (client idempotency key or a GUID):
+/// the same id never runs or learns twice.
+/// </summary>
+[Alias("sd.IEpisodeGrain")]
+public interface IEpisodeGrain : IGrainWithStringKey
+{
+    [Alias("Run")]
+    Task<EpisodeResult> RunAsync(EpisodeRequest request);
+
+    /// <summary>The record, or null when this id never ran.</summary>
+    // Reads interleave with slow writes (bootstrap, training) so they never queue behind them.
+    [AlwaysInterleave]
+    [Alias("Get")]
+    Task<EpisodeRecord?> GetAsync();
+
+    [Alias("Feedback")]
+    Task<FeedbackResult> FeedbackAsync(string label, string by);
+}

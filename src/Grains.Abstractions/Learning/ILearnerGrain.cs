@@ -1,0 +1,29 @@
+using Orleans.Concurrency;
+using SelfDissonance.Tasks;
+
+namespace SelfDissonance.Learning;
+
+/// <summary>
+/// Consumes a task's learnable episodes and feedback from its learning stream, trains candidates, runs the
+/// trust-region and golden checks, and promotes through the registry. Keyed by task id.
+/// </summary>
+[Alias("sd.ILearnerGrain")]
+public interface ILearnerGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the golden set and first training rows, trains proposer v1 and critic v1.</summary>
+    [Alias("Bootstrap")]
+    Task<BootstrapResult> BootstrapAsync(TaskDefinition definition, BootstrapCommand command);
+
+    /// <summary>Runs a learning cycle now.</summary>
+    [Alias("LearnNow")]
+    Task<LearningCycleResult> LearnNowAsync(string requestedBy);
+
+    // Reads interleave with slow writes (bootstrap, training) so they never queue behind them.
+    [AlwaysInterleave]
+    [Alias("GetStatus")]
+    Task<LearnerStatus> GetStatusAsync();
+
+    /// <summary>Has the learner seen this episode id (as an episode or a feedback)? For tests and audits.</summary>
+    [Alias("GetConsumedCount")]
+    Task<int> GetConsumedCountAsync(string episodeId);
+}

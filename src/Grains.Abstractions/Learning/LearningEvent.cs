@@ -1,0 +1,15 @@
+using System.Collections.Immutable;
+
+namespace SelfDissonance.Learning;
+
+/// <summary>What an episode grain publishes on the task's learning stream.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LearningEvent(
+    [property: Id(0)] LearningEventKind Kind,
+    [property: Id(1)] string EpisodeId,
+    [property: Id(2)] ImmutableArray<float> Features,
+    [property: Id(3)] int? Label,
+    [property: Id(4)] int CriticTopClass,
+    [property: Id(5)] double Dissonance,
+    [property: Id(6)] int ProposerVersion,
+    [property: Id(7)] DateTimeOffset At);

@@ -1,0 +1,18 @@
+namespace SelfDissonance.Runtime;
+
+/// <summary>Stream provider and namespaces. Keys: learning = task id; episode requests = episode id; control = <see cref="ControlKey"/>.</summary>
+public static class StreamNames
+{
+    public const string Provider = "sd";
+
+    /// <summary>Learnable episodes and feedback, per task; the learner subscribes implicitly.</summary>
+    public const string Learning = "sd-learning";
+
+    /// <summary>The queue path: one stream per episode id; the episode grain subscribes implicitly.</summary>
+    public const string EpisodeRequests = "sd-episode-requests";
+
+    /// <summary>Promotions, rollbacks and policy changes for every task; each silo's agent subscribes.</summary>
+    public const string Control = "sd-control";
+
+    public const string ControlKey = "all";
+}

@@ -1,0 +1,24 @@
+using Orleans.Concurrency;
+using SelfDissonance.Policy;
+
+namespace SelfDissonance.Tasks;
+
+/// <summary>One learning problem: schema, feature statistics, golden set reference, bootstrap. Keyed by task id.</summary>
+[Alias("sd.ITaskGrain")]
+public interface ITaskGrain : IGrainWithStringKey
+{
+    [Alias("Create")]
+    Task<TaskSnapshot> CreateAsync(TaskDefinition definition, PolicyPatch? policy);
+
+    /// <summary>The task, or null when it was never created.</summary>
+    // Reads interleave with slow writes (bootstrap, training) so they never queue behind them.
+    [AlwaysInterleave]
+    [Alias("Get")]
+    Task<TaskSnapshot?> GetAsync();
+
+    [Alias("Bootstrap")]
+    Task<BootstrapResult> BootstrapAsync(BootstrapCommand command);
+
+    [Alias("UpdateStatistics")]
+    Task UpdateStatisticsAsync(FeatureStatistics statistics);
+}

@@ -1,0 +1,285 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+using SelfDissonance.Learning;
+using SelfDissonance.Models;
+using SelfDissonance.Runtime;
+using SelfDissonance.Safety;
+using SelfDissonance.Telemetry;
+
+namespace SelfDissonance.Episodes;
+
+/// <summary>
+/// One episode: proposer → critic → safety gate → persisted → learnable ones published to the task's learning stream.
+/// Idempotent by id: a completed episode returns its stored record and never runs or learns twice.
+/// </summary>
+[ImplicitStreamSubscription(StreamNames.EpisodeRequests)]
+public sealed partial class EpisodeGrain(
+    [PersistentState("episode", StorageNames.Episodes)] IPersistentState<EpisodeState> state,
+    TaskRuntimeCache cache,
+    SiloCounters counters,
+    TimeProvider time,
+    ILogger<EpisodeGrain> logger) : Grain, IEpisodeGrain, IStreamSubscriptionObserver, IAsyncObserver<EpisodeRequest>
+{
+    private static readonly TimeSpan s_publishRetryPeriod = TimeSpan.FromSeconds(2);
+    private IGrainTimer? _publishRetry;
+
+    private string EpisodeId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State is { PendingPublish: true, Record.Status: EpisodeStatus.Completed })
+        {
+            // A previous activation may have died between storing the episode and publishing it.
+            SchedulePublishRetry(TimeSpan.Zero);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<EpisodeResult> RunAsync(EpisodeRequest request)
+    {
+        if (request.EpisodeId != EpisodeId)
+        {
+            throw DomainException.BadRequest(ReasonCodes.InvalidId, "The episode id does not match the grain key.");
+        }
+
+        if (state.State.Record is { Status: EpisodeStatus.Completed or EpisodeStatus.Failed } existing)
+        {
+            if (!SameRequest(existing, request))
+            {
+                throw DomainException.Conflict(
+                    ReasonCodes.IdempotencyConflict,
+                    "This episode id was already used for a different request.",
+                    $"Episode '{EpisodeId}' ran on task '{existing.TaskId}' with other features or label; use a new id for a new input.");
+            }
+
+            return new EpisodeResult(existing, Replayed: true);
+        }
+
+        return new EpisodeResult(await RunPipelineAsync(request), Replayed: false);
+    }
+
+    public Task<EpisodeRecord?> GetAsync() => Task.FromResult(state.State.Record);
+
+    public async Task<FeedbackResult> FeedbackAsync(string label, string by)
+    {
+        if (state.State.Record is not { Status: EpisodeStatus.Completed } record)
+        {
+            throw DomainException.NotFound(ReasonCodes.EpisodeNotFound, "No such episode.", $"Episode '{EpisodeId}' has not run (a queued episode may still be waiting).");
+        }
+
+        var runtime = await cache.GetRequiredAsync(record.TaskId);
+        var labelIndex = runtime.Definition.ClassIndex(label);
+        if (labelIndex < 0)
+        {
+            throw DomainException.BadRequest(ReasonCodes.UnknownLabel, "The label is not one of the task's classes.", $"'{label}' is not in [{string.Join(", ", runtime.Definition.Classes)}].",
+                [new FieldError("label", $"'{label}' is not a class of task '{record.TaskId}'.", string.Join(", ", runtime.Definition.Classes))]);
+        }
+
+        var learnable = record.Gate?.Allowed == true;
+        if (record.TrueLabel is { } known)
+        {
+            return known == label
+                ? new FeedbackResult(EpisodeId, label, learnable, Duplicate: true)
+                : throw DomainException.Conflict(ReasonCodes.LabelConflict, "The episode already has a different label.", $"Episode '{EpisodeId}' is labeled '{known}'.");
+        }
+
+        var updated = record with { FeedbackLabel = label, FeedbackAt = time.GetUtcNow() };
+        state.State = state.State with { Record = updated, PendingPublish = state.State.PendingPublish || learnable };
+        await state.WriteStateAsync();
+        RecordLive(record.TaskId, record, labelIndex);
+        LogFeedback(logger, EpisodeId, record.TaskId, label, by);
+
+        if (learnable)
+        {
+            await PublishAsync(updated, LearningEventKind.Feedback, labelIndex);
+        }
+
+        return new FeedbackResult(EpisodeId, label, learnable, Duplicate: false);
+    }
+
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        await handleFactory.Create<EpisodeRequest>().ResumeAsync(this);
+
+    /// <summary>The queue path. The request was validated before it was accepted; it is stored as received before it runs.</summary>
+    public async Task OnNextAsync(EpisodeRequest item, StreamSequenceToken? token = null)
+    {
+        if (state.State.Record is { Status: EpisodeStatus.Completed or EpisodeStatus.Failed } existing)
+        {
+            if (!SameRequest(existing, item))
+            {
+                LogQueuedConflict(logger, EpisodeId);
+            }
+
+            return;
+        }
+
+        if (state.State.Record is null)
+        {
+            state.State = new EpisodeState { Record = NewRecord(item, EpisodeStatus.Received) };
+            await state.WriteStateAsync();
+        }
+
+        try
+        {
+            await RunPipelineAsync(item);
+        }
+        catch (DomainException e)
+        {
+            // Nothing will make this request valid later: record why so GET /v1/episodes/{id} can say so.
+            state.State = new EpisodeState { Record = NewRecord(item, EpisodeStatus.Failed) with { Error = $"{e.Reason}: {e.Message}", CompletedAt = time.GetUtcNow() } };
+            await state.WriteStateAsync();
+            LogQueuedFailed(logger, EpisodeId, e.Reason, e.Message);
+        }
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+
+    private async Task<EpisodeRecord> RunPipelineAsync(EpisodeRequest request)
+    {
+        var runtime = await cache.GetRequiredAsync(request.TaskId);
+        if (!runtime.CanServe)
+        {
+            runtime.RequireProposer();
+            runtime.RequireCritic();
+        }
+
+        FeatureGuard.Check(request.Features, runtime.Definition.FeatureCount);
+        var proposal = await GrainFactory.GetGrain<IProposerGrain>(0).ProposeAsync(request.TaskId, request.EpisodeId, request.Features);
+        var critique = await GrainFactory.GetGrain<ICriticGrain>(0).CritiqueAsync(request.TaskId, request.Features, proposal.Prediction);
+        var verdict = await GrainFactory.GetGrain<ISafetyGateGrain>(0).CheckAsync(new GateRequest(request.TaskId, request.Features, request.Label, critique.Dissonance));
+
+        var record = NewRecord(request, EpisodeStatus.Completed) with
+        {
+            Proposal = proposal,
+            Critique = critique,
+            Gate = verdict,
+            CompletedAt = time.GetUtcNow(),
+        };
+        state.State = new EpisodeState { Record = record, PendingPublish = verdict.Allowed };
+        await state.WriteStateAsync();
+
+        counters.RecordEpisode(request.TaskId, critique.Dissonance, verdict.Allowed, verdict.Reasons);
+        RecordTelemetry(request.TaskId, critique.Dissonance, verdict);
+        var labelIndex = request.Label is null ? -1 : runtime.Definition.ClassIndex(request.Label);
+        if (labelIndex >= 0)
+        {
+            RecordLive(request.TaskId, record, labelIndex);
+        }
+
+        if (verdict.Allowed)
+        {
+            await PublishAsync(record, LearningEventKind.Episode, labelIndex >= 0 ? labelIndex : null);
+        }
+
+        return record;
+    }
+
+    private EpisodeRecord NewRecord(EpisodeRequest request, EpisodeStatus status) => new(
+        EpisodeId, request.TaskId, status, request.Source, request.Features, request.Label, null, null, null, null, request.SubmittedAt, null, null, false);
+
+    private void RecordLive(string taskId, EpisodeRecord record, int labelIndex)
+    {
+        if (record.Proposal is { } p)
+        {
+            counters.RecordLive(taskId, ModelRole.Proposer, p.Version, p.Prediction.LabelIndex == labelIndex);
+        }
+
+        if (record.Critique is { } c)
+        {
+            counters.RecordLive(taskId, ModelRole.Critic, c.Version, c.Prediction.LabelIndex == labelIndex);
+        }
+    }
+
+    private async Task PublishAsync(EpisodeRecord record, LearningEventKind kind, int? labelIndex)
+    {
+        var stream = LearningStream(record.TaskId);
+        var e = ToEvent(record, kind, labelIndex);
+        if (await StreamPublisher.TryPublishAsync(stream, e, logger))
+        {
+            return;
+        }
+
+        // The reply still goes out; the event stays pending in grain state and a timer keeps trying.
+        SchedulePublishRetry(s_publishRetryPeriod);
+    }
+
+    private void SchedulePublishRetry(TimeSpan dueTime)
+    {
+        _publishRetry ??= this.RegisterGrainTimer(RetryPublishAsync, new GrainTimerCreationOptions(dueTime, s_publishRetryPeriod) { KeepAlive = true });
+    }
+
+    private async Task RetryPublishAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Record is not { } record || !state.State.PendingPublish)
+        {
+            StopRetry();
+            return;
+        }
+
+        var runtime = await cache.GetAsync(record.TaskId);
+        var stream = LearningStream(record.TaskId);
+        var episodeLabel = record.Label is { } l && runtime is not null ? runtime.Definition.ClassIndex(l) : -1;
+        if (!await StreamPublisher.TryPublishAsync(stream, ToEvent(record, LearningEventKind.Episode, episodeLabel >= 0 ? episodeLabel : null), logger))
+        {
+            return;
+        }
+
+        if (record.FeedbackLabel is { } f && runtime is not null && runtime.Definition.ClassIndex(f) is var fi and >= 0
+            && !await StreamPublisher.TryPublishAsync(stream, ToEvent(record, LearningEventKind.Feedback, fi), logger))
+        {
+            return;
+        }
+
+        state.State = state.State with { PendingPublish = false, Record = record with { LearningPublished = true } };
+        await state.WriteStateAsync();
+        StopRetry();
+    }
+
+    private void StopRetry()
+    {
+        _publishRetry?.Dispose();
+        _publishRetry = null;
+    }
+
+    private IAsyncStream<LearningEvent> LearningStream(string taskId) =>
+        this.GetStreamProvider(StreamNames.Provider).GetStream<LearningEvent>(StreamId.Create(StreamNames.Learning, taskId));
+
+    private LearningEvent ToEvent(EpisodeRecord record, LearningEventKind kind, int? labelIndex) => new(
+        kind,
+        EpisodeId,
+        record.Features,
+        labelIndex,
+        record.Critique?.Prediction.LabelIndex ?? 0,
+        record.Critique?.Dissonance ?? 0,
+        record.Proposal?.Version ?? 0,
+        time.GetUtcNow());
+
+    private static bool SameRequest(EpisodeRecord existing, EpisodeRequest request) =>
+        existing.TaskId == request.TaskId
+        && existing.Label == request.Label
+        && existing.Features.AsSpan().SequenceEqual(request.Features.AsSpan());
+
+    private static void RecordTelemetry(string taskId, double dissonance, GateVerdict verdict)
+    {
+        var task = new KeyValuePair<string, object?>("task", taskId);
+        SelfDissonanceMetrics.Episodes.Add(1, task, new KeyValuePair<string, object?>("outcome", verdict.Allowed ? "learnable" : "blocked"));
+        SelfDissonanceMetrics.Dissonance.Record(dissonance, task);
+        foreach (var reason in verdict.Reasons)
+        {
+            SelfDissonanceMetrics.GateBlocks.Add(1, task, new KeyValuePair<string, object?>("reason", reason));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Episode {Episode} of task {Task} labeled '{Label}' by {By}")]
+    private static partial void LogFeedback(ILogger logger, string episode, string task, string label, string by);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queued episode {Episode} repeats an id already used for a different request; ignored")]
+    private static partial void LogQueuedConflict(ILogger logger, string episode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queued episode {Episode} failed ({Reason}): {Message}")]
+    private static partial void LogQueuedFailed(ILogger logger, string episode, string reason, string message);
+}

@@ -1,0 +1,174 @@
+using System.Runtime.InteropServices;
+using SelfDissonance.Learning.Ml;
+using SelfDissonance.Tasks;
+
+namespace SelfDissonance.Learning;
+
+/// <summary>
+/// The learner's in-memory dataset, rebuilt on activation by replaying the stored segments. Ingestion is idempotent by
+/// episode id: a re-delivered episode or feedback is counted as a duplicate and changes nothing.
+/// </summary>
+public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates)
+{
+    private readonly List<LabeledRecord> _labeled = [];
+    private readonly HashSet<string> _labeledIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PseudoRecord> _pseudo = new(StringComparer.Ordinal);
+    private readonly Queue<string> _pseudoOrder = new();
+    private readonly HashSet<string> _episodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _consumed = new(StringComparer.Ordinal);
+    private readonly Queue<float[]> _recent = new();
+    private long _cycleMark;
+
+    /// <summary>Events ingested so far (duplicates excluded); the position of the learning log.</summary>
+    public long Sequence { get; private set; }
+
+    public long Duplicates { get; private set; }
+
+    public int LabeledCount => _labeled.Count;
+
+    public int PseudoCount => _pseudo.Count;
+
+    public IReadOnlyList<LabeledRecord> Labeled => _labeled;
+
+    public IEnumerable<PseudoRecord> Pseudo => _pseudo.Values;
+
+    public IReadOnlyCollection<float[]> Recent => _recent;
+
+    /// <summary>Episodes ingested since the last cycle and their summed dissonance: the λ controller's input.</summary>
+    public int EpisodesSinceCycle { get; private set; }
+
+    public double DissonanceSumSinceCycle { get; private set; }
+
+    public void AddBootstrap(IEnumerable<LabeledExample> rows)
+    {
+        foreach (var row in rows)
+        {
+            _labeled.Add(new LabeledRecord(null, ToArray(row.Features), row.Label));
+        }
+    }
+
+    /// <summary>Sets the sequence from which the since-cycle statistics count (used when replaying).</summary>
+    public void SetCycleMark(long sequence) => _cycleMark = sequence;
+
+    public void MarkCycle()
+    {
+        _cycleMark = Sequence;
+        EpisodesSinceCycle = 0;
+        DissonanceSumSinceCycle = 0;
+    }
+
+    /// <summary>How many times an episode event with this id was ingested (0 or 1: duplicates are refused).</summary>
+    public int ConsumedCount(string episodeId) => _consumed.GetValueOrDefault(episodeId);
+
+    /// <summary>Ground-truth rows carrying this episode id (0 or 1).</summary>
+    public int LabeledCountFor(string episodeId) => _labeledIds.Contains(episodeId) ? 1 : 0;
+
+    /// <summary>Adds an event; false when it is a duplicate of one already ingested.</summary>
+    public bool Ingest(LearningEvent e)
+    {
+        switch (e.Kind)
+        {
+            case LearningEventKind.Episode:
+                if (!_episodes.Add(e.EpisodeId))
+                {
+                    Duplicates++;
+                    return false;
+                }
+
+                Sequence++;
+                Count(e.EpisodeId);
+                var features = ToArray(e.Features);
+                Remember(features);
+                if (Sequence > _cycleMark)
+                {
+                    EpisodesSinceCycle++;
+                    DissonanceSumSinceCycle += e.Dissonance;
+                }
+
+                if (e.Label is { } label && !_labeledIds.Contains(e.EpisodeId))
+                {
+                    AddLabeled(e.EpisodeId, features, label);
+                }
+                else if (!_labeledIds.Contains(e.EpisodeId))
+                {
+                    // Every unlabeled episode is kept; whether it is above D_target is decided at training time with the
+                    // policy of that moment, so replaying the log never depends on the policy at ingestion.
+                    _pseudo[e.EpisodeId] = new PseudoRecord(e.EpisodeId, features, e.CriticTopClass, e.Dissonance, Sequence);
+                    _pseudoOrder.Enqueue(e.EpisodeId);
+                    while (_pseudo.Count > maxPseudoCandidates && _pseudoOrder.TryDequeue(out var oldest))
+                    {
+                        _pseudo.Remove(oldest);
+                    }
+                }
+
+                return true;
+
+            case LearningEventKind.Feedback:
+                if (e.Label is not { } feedbackLabel || _labeledIds.Contains(e.EpisodeId))
+                {
+                    Duplicates++;
+                    return false;
+                }
+
+                Sequence++;
+                // A true label supersedes the critic's pseudo-label for the same episode.
+                _pseudo.Remove(e.EpisodeId);
+                AddLabeled(e.EpisodeId, ToArray(e.Features), feedbackLabel);
+                return true;
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(e), e.Kind, "Unknown learning event kind.");
+        }
+    }
+
+    /// <summary>Unlabeled episodes above D_target ingested since the last cycle: new pseudo-label candidates.</summary>
+    public int PseudoSinceCycle(double dTarget) => _pseudo.Values.Count(p => p.Sequence > _cycleMark && p.Dissonance > dTarget);
+
+    /// <summary>Ground-truth rows with weight 1 and pseudo-labels with weight λ·(d − D_target)² (BRIEF §4); zero weights are left out.</summary>
+    public List<TrainingRow> ProposerRows(double lambda, double dTarget, out int pseudoRows)
+    {
+        var rows = new List<TrainingRow>(_labeled.Count + _pseudo.Count);
+        foreach (var l in _labeled)
+        {
+            rows.Add(new TrainingRow(l.Features, l.Label, RowWeights.Labeled));
+        }
+
+        pseudoRows = 0;
+        foreach (var p in _pseudo.Values)
+        {
+            var w = RowWeights.PseudoLabel(lambda, p.Dissonance, dTarget);
+            if (w > 0)
+            {
+                rows.Add(new TrainingRow(p.Features, p.CriticTopClass, (float)w));
+                pseudoRows++;
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>The critic learns from ground truth only, so it stays an independent check.</summary>
+    public List<TrainingRow> CriticRows() => _labeled.ConvertAll(l => new TrainingRow(l.Features, l.Label, RowWeights.Labeled));
+
+    public FeatureStatistics Statistics() => FeatureStatisticsCalculator.Compute(_labeled.Select(l => l.Features));
+
+    private void AddLabeled(string id, float[] features, int label)
+    {
+        _labeledIds.Add(id);
+        _labeled.Add(new LabeledRecord(id, features, label));
+    }
+
+    private void Count(string id) => _consumed[id] = _consumed.GetValueOrDefault(id) + 1;
+
+    private void Remember(float[] features)
+    {
+        _recent.Enqueue(features);
+        while (_recent.Count > recentCapacity)
+        {
+            _recent.Dequeue();
+        }
+    }
+
+    private static float[] ToArray(System.Collections.Immutable.ImmutableArray<float> features) =>
+        ImmutableCollectionsMarshal.AsArray(features) ?? [];
+}

@@ -1,0 +1,477 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+using SelfDissonance.Learning.Ml;
+using SelfDissonance.Models;
+using SelfDissonance.Policy;
+using SelfDissonance.Runtime;
+using SelfDissonance.Tasks;
+using SelfDissonance.Telemetry;
+
+namespace SelfDissonance.Learning;
+
+/// <summary>
+/// A task's learner. Consumes learnable episodes and feedback from the task's learning stream (idempotent by episode
+/// id), and runs learning cycles: on minBatch new labeled rows, on a timer when data is pending, and on demand. A cycle
+/// trains a proposer candidate (ground truth plus weighted pseudo-labels) and a critic candidate (ground truth only),
+/// each through the KL trust region and the golden gate, and promotes winners through the registry.
+/// </summary>
+[ImplicitStreamSubscription(StreamNames.Learning)]
+public sealed partial class LearnerGrain(
+    [PersistentState("learner", StorageNames.Control)] IPersistentState<LearnerState> state,
+    [PersistentState("learnerBuffer", StorageNames.Control)] IPersistentState<LearnerBufferState> buffer,
+    IArtifactStore store,
+    ModelLoader loader,
+    TaskRuntimeCache cache,
+    IOptions<LearningOptions> options,
+    TimeProvider time,
+    ILogger<LearnerGrain> logger) : Grain, ILearnerGrain, IStreamSubscriptionObserver, IAsyncObserver<LearningEvent>
+{
+    private static readonly IReadOnlyList<double> s_criticGrid = [1, 4, 16];
+    private readonly LightGbmProposerTrainer _proposerTrainer = new();
+    private readonly RandomForestCriticTrainer _criticTrainer = new();
+    private LearnerData? _data;
+    private ImmutableArray<LabeledExample> _golden = [];
+    private float[][] _goldenInputs = [];
+    private IGrainTimer? _timer;
+
+    private string TaskId => this.GetPrimaryKeyString();
+
+    private LearningOptions Options => options.Value;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Bootstrapped)
+        {
+            await LoadDataAsync(cancellationToken);
+            StartTimer();
+        }
+    }
+
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        await handleFactory.Create<LearningEvent>().ResumeAsync(this);
+
+    public async Task OnNextAsync(LearningEvent item, StreamSequenceToken? token = null)
+    {
+        if (_data is null)
+        {
+            LogNotBootstrapped(logger, TaskId, item.EpisodeId);
+            return;
+        }
+
+        if (!_data.Ingest(item))
+        {
+            return;
+        }
+
+        buffer.State = buffer.State with { Events = buffer.State.Events.Add(item) };
+        await buffer.WriteStateAsync();
+        if (buffer.State.Events.Count >= Options.SegmentSize)
+        {
+            await TryFlushSegmentAsync();
+        }
+
+        var policy = await PolicyAsync();
+        if (_data.LabeledCount - state.State.ProposerLabeledAtLastTrain >= policy.MinBatch)
+        {
+            await RunCycleAsync("min_batch");
+        }
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+
+    public async Task<BootstrapResult> BootstrapAsync(TaskDefinition definition, BootstrapCommand command)
+    {
+        if (state.State.Bootstrapped)
+        {
+            throw DomainException.Conflict(ReasonCodes.AlreadyBootstrapped, "The task is already bootstrapped.");
+        }
+
+        var clock = Stopwatch.StartNew();
+        var shape = new ModelShape(definition.FeatureCount, definition.ClassCount);
+        var rows = command.Training.Select(r => new TrainingRow(AsArray(r.Features), r.Label, RowWeights.Labeled)).ToList();
+        var goldenRef = await store.PutAsync(ArtifactKeys.Golden(TaskId, Sha(DatasetSegment.GoldenToJson(command.Golden))), DatasetSegment.GoldenToJson(command.Golden));
+        var segmentBytes = new DatasetSegment(DatasetSegment.CurrentFormat, command.Training, []).ToJson();
+        var segmentRef = await store.PutAsync(ArtifactKeys.Segment(TaskId, Sha(segmentBytes)), segmentBytes);
+
+        TrainedModel proposer, critic;
+        try
+        {
+            (proposer, critic) = await Task.Run(() => (_proposerTrainer.Fit(shape, rows), _criticTrainer.Fit(shape, rows)));
+        }
+        catch (SingleClassException e)
+        {
+            throw DomainException.BadRequest(ReasonCodes.InvalidBootstrap, "The bootstrap data is invalid.", e.Message);
+        }
+
+        var golden = command.Golden;
+        var (proposerAccuracy, criticAccuracy) = await Task.Run(() => (GoldenEvaluator.Accuracy(proposer.Predictor, golden), GoldenEvaluator.Accuracy(critic.Predictor, golden)));
+        var proposerInfo = await RegisterAsync(ModelRole.Proposer, proposer, Lineage(null, proposer, rows.Count, 0, null, proposerAccuracy, 0), command.RequestedBy, "bootstrap");
+        var criticInfo = await RegisterAsync(ModelRole.Critic, critic, Lineage(null, critic, rows.Count, 0, null, criticAccuracy, 0), command.RequestedBy, "bootstrap");
+
+        state.State = new LearnerState
+        {
+            Bootstrapped = true,
+            Definition = definition,
+            Golden = goldenRef,
+            Segments = [segmentRef],
+            ProposerLabeledAtLastTrain = rows.Count,
+            CriticLabeledAtLastTrain = rows.Count,
+        };
+        await state.WriteStateAsync();
+        SetGolden(golden);
+        _data = NewData();
+        _data.AddBootstrap(command.Training);
+        StartTimer();
+        return new BootstrapResult(proposerInfo, criticInfo, rows.Count, golden.Length, clock.Elapsed);
+    }
+
+    public Task<LearningCycleResult> LearnNowAsync(string requestedBy)
+    {
+        if (_data is null)
+        {
+            throw DomainException.Conflict(ReasonCodes.NotBootstrapped, "The task has not been bootstrapped.", $"POST /v1/tasks/{TaskId}/bootstrap first.");
+        }
+
+        return RunCycleAsync("api");
+    }
+
+    public Task<LearnerStatus> GetStatusAsync()
+    {
+        var data = _data;
+        var dTarget = cache.Peek(TaskId)?.Policy.Policy.DTarget ?? TaskPolicy.Default.DTarget;
+        return Task.FromResult(new LearnerStatus(
+            data?.LabeledCount ?? 0,
+            data?.PseudoCount ?? 0,
+            data is null ? 0 : data.LabeledCount - state.State.ProposerLabeledAtLastTrain,
+            data?.PseudoSinceCycle(dTarget) ?? 0,
+            data?.Sequence ?? 0,
+            data?.Duplicates ?? 0,
+            state.State.Cycle,
+            state.State.RecentCycles.ToImmutableArray()));
+    }
+
+    public Task<int> GetConsumedCountAsync(string episodeId) => Task.FromResult(_data?.ConsumedCount(episodeId) ?? 0);
+
+    private async Task<LearningCycleResult> RunCycleAsync(string trigger)
+    {
+        var data = _data!;
+        var definition = state.State.Definition!;
+        var started = time.GetUtcNow();
+        var clock = Stopwatch.StartNew();
+        var cycle = state.State.Cycle + 1;
+        var meta = GrainFactory.GetGrain<IMetaControllerGrain>(TaskId);
+        var policy = (await meta.GetPolicyAsync()).Policy;
+        var shape = new ModelShape(definition.FeatureCount, definition.ClassCount);
+
+        var newLabeled = data.LabeledCount - state.State.ProposerLabeledAtLastTrain;
+        var newPseudo = policy.Lambda > 0 ? data.PseudoSinceCycle(policy.DTarget) : 0;
+        var trainProposer = newLabeled > 0 || newPseudo > 0 || state.State.ProposerCatchUp > 0;
+        var trainCritic = data.LabeledCount - state.State.CriticLabeledAtLastTrain > 0 || state.State.CriticCatchUp > 0;
+
+        CandidateReport? proposerReport = null, criticReport = null;
+        var nextState = state.State;
+        using (var activity = SelfDissonanceMetrics.ActivitySource.StartActivity("learning cycle"))
+        {
+            activity?.SetTag("sd.task", TaskId);
+            activity?.SetTag("sd.cycle", cycle);
+            activity?.SetTag("sd.trigger", trigger);
+            if (trainProposer)
+            {
+                var rows = data.ProposerRows(policy.Lambda, policy.DTarget, out var pseudoRows);
+                proposerReport = await TrainCandidateAsync(ModelRole.Proposer, _proposerTrainer, TrustRegionSearch.DefaultGrid, shape, rows, data.LabeledCount, pseudoRows, policy, cycle, trigger);
+                nextState = nextState with
+                {
+                    ProposerLabeledAtLastTrain = proposerReport.Reasons.Contains(RejectionReasons.StoreUnavailable) ? nextState.ProposerLabeledAtLastTrain : data.LabeledCount,
+                    ProposerCatchUp = NextCatchUp(proposerReport, nextState.ProposerCatchUp, newLabeled > 0 || newPseudo > 0),
+                };
+            }
+
+            if (trainCritic)
+            {
+                criticReport = await TrainCandidateAsync(ModelRole.Critic, _criticTrainer, s_criticGrid, shape, data.CriticRows(), data.LabeledCount, 0, policy, cycle, trigger);
+                nextState = nextState with
+                {
+                    CriticLabeledAtLastTrain = criticReport.Reasons.Contains(RejectionReasons.StoreUnavailable) ? nextState.CriticLabeledAtLastTrain : data.LabeledCount,
+                    CriticCatchUp = NextCatchUp(criticReport, nextState.CriticCatchUp, data.LabeledCount > state.State.CriticLabeledAtLastTrain),
+                };
+            }
+        }
+
+        LambdaUpdate? lambda = null;
+        if (data.EpisodesSinceCycle > 0)
+        {
+            lambda = await meta.CompleteCycleAsync(data.DissonanceSumSinceCycle / data.EpisodesSinceCycle, data.EpisodesSinceCycle);
+        }
+
+        var reports = new[] { proposerReport, criticReport }.Where(r => r is not null).Select(r => r!).ToList();
+        var outcome = reports.Any(r => r.Outcome is LearningOutcomes.Promoted or LearningOutcomes.Canary) ? LearningOutcomes.Promoted
+            : reports.Any(r => r.Outcome == LearningOutcomes.Rejected) ? LearningOutcomes.Rejected
+            : LearningOutcomes.NothingToLearn;
+        var reasons = reports.SelectMany(r => r.Reasons).Distinct().ToImmutableArray();
+        var result = new LearningCycleResult(cycle, outcome, reasons, proposerReport, criticReport, lambda, trigger, started, clock.Elapsed, newLabeled, newPseudo);
+
+        data.MarkCycle();
+        var keep = outcome != LearningOutcomes.NothingToLearn || trigger == "api";
+        var history = keep ? nextState.RecentCycles.Add(result) : nextState.RecentCycles;
+        if (history.Count > Options.CycleHistory)
+        {
+            history = history.RemoveRange(0, history.Count - Options.CycleHistory);
+        }
+
+        state.State = nextState with
+        {
+            Cycle = keep ? cycle : state.State.Cycle,
+            LastCycleSequence = data.Sequence,
+            RecentCycles = history,
+            DuplicatesIgnored = data.Duplicates,
+        };
+        await state.WriteStateAsync();
+        await TryFlushSegmentAsync();
+
+        if (newLabeled > 0 && outcome == LearningOutcomes.Promoted)
+        {
+            await GrainFactory.GetGrain<ITaskGrain>(TaskId).UpdateStatisticsAsync(data.Statistics());
+        }
+
+        SelfDissonanceMetrics.LearningCycles.Add(1, new KeyValuePair<string, object?>("task", TaskId), new KeyValuePair<string, object?>("outcome", outcome));
+        SelfDissonanceMetrics.LearningCycleDuration.Record(clock.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("task", TaskId));
+        if (keep)
+        {
+            LogCycle(logger, TaskId, cycle, trigger, outcome, string.Join(",", reasons), proposerReport?.GoldenAccuracy, proposerReport?.KlFromProduction, clock.Elapsed.TotalMilliseconds);
+        }
+
+        return result;
+    }
+
+    private async Task<CandidateReport> TrainCandidateAsync(
+        ModelRole role,
+        IModelTrainer trainer,
+        IReadOnlyList<double> grid,
+        ModelShape shape,
+        List<TrainingRow> rows,
+        int labeledRows,
+        int pseudoRows,
+        TaskPolicy policy,
+        long cycle,
+        string trigger)
+    {
+        var clock = Stopwatch.StartNew();
+        var serving = await GrainFactory.GetGrain<IModelRegistryGrain>(ModelRoles.RegistryKey(TaskId, role)).GetServingAsync();
+        var production = serving.Production is { } info ? await loader.LoadAsync(info, shape) : null;
+        var reference = _goldenInputs.Concat(_data!.Recent).ToList();
+        var anchors = AnchorInputs();
+
+        TrustRegionOutcome search;
+        double goldenAccuracy, productionAccuracy;
+        try
+        {
+            (search, goldenAccuracy, productionAccuracy) = await Task.Run(() =>
+            {
+                var s = new TrustRegionSearch(grid).Run(trainer, shape, rows, production?.Predictor, reference, anchors, policy.KlEps);
+                return (s, GoldenEvaluator.Accuracy(s.Model.Predictor, _golden), production is null ? 0 : GoldenEvaluator.Accuracy(production.Predictor, _golden));
+            });
+        }
+        catch (SingleClassException)
+        {
+            return Report(RejectionReasons.SingleClass, null, 0, null, null);
+        }
+
+        var reasons = ImmutableArray.CreateBuilder<string>();
+        if (!search.WithinBound)
+        {
+            reasons.Add(RejectionReasons.KlTrustRegion);
+        }
+        else if (production is not null && goldenAccuracy < productionAccuracy - policy.GoldenTolerance)
+        {
+            reasons.Add(RejectionReasons.GoldenRegression);
+        }
+
+        if (reasons.Count > 0)
+        {
+            return Report(null, null, goldenAccuracy, search, production is null ? null : productionAccuracy, reasons.ToImmutable());
+        }
+
+        try
+        {
+            var lineage = Lineage(production?.Version, search.Model, labeledRows, pseudoRows, search, goldenAccuracy, cycle) with { Lambda = role == ModelRole.Proposer ? policy.Lambda : 0 };
+            var why = $"learning cycle {cycle} ({trigger}): golden {goldenAccuracy:P2} vs {productionAccuracy:P2}, KL {search.Kl:F4} <= {policy.KlEps}";
+            var registered = await RegisterAsync(role, search.Model, lineage, "learner", why);
+            var outcome = registered.Stage == ModelStage.Canary ? LearningOutcomes.Canary : LearningOutcomes.Promoted;
+            return Report(null, registered.Version, goldenAccuracy, search, production is null ? null : productionAccuracy, [], outcome);
+        }
+        catch (Exception e) when (e is IOException or ArtifactConflictException or TimeoutException or OrleansException or UnauthorizedAccessException)
+        {
+            LogPromotionFailed(logger, e, TaskId, role.ToWire());
+            return Report(null, null, goldenAccuracy, search, production is null ? null : productionAccuracy, [RejectionReasons.StoreUnavailable]);
+        }
+
+        CandidateReport Report(string? reason, int? version, double golden, TrustRegionOutcome? s, double? productionGolden, ImmutableArray<string> reasonList = default, string? outcome = null) => new(
+            role,
+            outcome ?? LearningOutcomes.Rejected,
+            reason is not null ? [reason] : reasonList.IsDefault ? [] : reasonList,
+            version,
+            production?.Version,
+            golden,
+            productionGolden,
+            s?.Kl,
+            s?.AnchorWeight ?? 0,
+            labeledRows,
+            pseudoRows,
+            s?.AnchorRows ?? 0,
+            s?.Fits ?? 0,
+            clock.Elapsed,
+            s?.Steps ?? []);
+    }
+
+    /// <summary>A promotion limited by the trust region may be followed by further steps toward the plain fit, a bounded number of times.</summary>
+    private int NextCatchUp(CandidateReport report, int current, bool hadNewData)
+    {
+        if (report.Outcome is not (LearningOutcomes.Promoted or LearningOutcomes.Canary) || report.AnchorWeight <= 0)
+        {
+            return 0;
+        }
+
+        return hadNewData ? Options.MaxCatchUpSteps : Math.Max(0, current - 1);
+    }
+
+    /// <summary>Inputs the old model labels for anchoring: recent inputs plus an even sample of the labeled rows. Golden inputs are never trained on.</summary>
+    private List<float[]> AnchorInputs()
+    {
+        var recent = _data!.Recent.ToList();
+        var budget = Math.Max(0, Options.MaxAnchorInputs - recent.Count);
+        var labeled = _data.Labeled;
+        var step = labeled.Count <= budget ? 1 : (double)labeled.Count / budget;
+        var result = new List<float[]>(Math.Min(labeled.Count, budget) + recent.Count);
+        for (var i = 0.0; i < labeled.Count && result.Count < budget; i += step)
+        {
+            result.Add(labeled[(int)i].Features);
+        }
+
+        result.AddRange(recent);
+        return result;
+    }
+
+    private async Task<ModelVersionInfo> RegisterAsync(ModelRole role, TrainedModel model, ModelLineage lineage, string by, string reason)
+    {
+        var bytes = await Task.Run(model.ToBytes);
+        var artifact = await store.PutAsync(ArtifactKeys.Model(TaskId, role, Sha(bytes)), bytes);
+        return await GrainFactory.GetGrain<IModelRegistryGrain>(ModelRoles.RegistryKey(TaskId, role)).RegisterAndPromoteAsync(new RegisterCandidate(artifact, lineage, by, reason));
+    }
+
+    private static ModelLineage Lineage(int? parent, TrainedModel model, int labeledRows, int pseudoRows, TrustRegionOutcome? search, double golden, long cycle) =>
+        new(parent, model.Trainer, labeledRows, pseudoRows, search?.AnchorRows ?? 0, search?.AnchorWeight ?? 0, 0, search?.Kl, golden, cycle);
+
+    private async Task TryFlushSegmentAsync()
+    {
+        if (buffer.State.Events.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            var bytes = new DatasetSegment(DatasetSegment.CurrentFormat, [], [.. buffer.State.Events]).ToJson();
+            var segment = await store.PutAsync(ArtifactKeys.Segment(TaskId, Sha(bytes)), bytes);
+            state.State = state.State with { Segments = state.State.Segments.Add(segment), DuplicatesIgnored = _data?.Duplicates ?? state.State.DuplicatesIgnored };
+            await state.WriteStateAsync();
+            buffer.State = new LearnerBufferState();
+            await buffer.WriteStateAsync();
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or UnauthorizedAccessException)
+        {
+            // The events stay in the buffer state; the next flush writes them.
+            LogSegmentFailed(logger, e, TaskId, buffer.State.Events.Count);
+        }
+    }
+
+    private async Task LoadDataAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        SetGolden(DatasetSegment.GoldenFromJson(await store.GetVerifiedAsync(state.State.Golden!, cancellationToken)));
+        var data = NewData();
+        data.SetCycleMark(state.State.LastCycleSequence);
+        var segmentIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var reference in state.State.Segments)
+        {
+            var segment = DatasetSegment.FromJson(await store.GetVerifiedAsync(reference, cancellationToken));
+            if (!segment.Bootstrap.IsDefaultOrEmpty)
+            {
+                data.AddBootstrap(segment.Bootstrap);
+            }
+
+            foreach (var e in segment.Events)
+            {
+                data.Ingest(e);
+            }
+        }
+
+        // A crash between writing a segment and clearing the buffer leaves events in both; ingestion drops the repeats.
+        foreach (var e in buffer.State.Events)
+        {
+            data.Ingest(e);
+        }
+
+        _data = data;
+        LogLoaded(logger, TaskId, data.LabeledCount, data.PseudoCount, state.State.Segments.Count, clock.Elapsed.TotalMilliseconds);
+    }
+
+    private void SetGolden(ImmutableArray<LabeledExample> golden)
+    {
+        _golden = golden;
+        _goldenInputs = [.. golden.Select(g => AsArray(g.Features))];
+    }
+
+    private LearnerData NewData() => new(Options.RecentInputs, Options.MaxPseudoCandidates);
+
+    private void StartTimer() =>
+        _timer ??= this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(Options.CycleInterval, Options.CycleInterval) { KeepAlive = true });
+
+    private async Task OnTimerAsync(CancellationToken cancellationToken)
+    {
+        if (_data is not { } data)
+        {
+            return;
+        }
+
+        var policy = await PolicyAsync();
+        var pending = data.LabeledCount > state.State.ProposerLabeledAtLastTrain
+            || data.LabeledCount > state.State.CriticLabeledAtLastTrain
+            || (policy.Lambda > 0 && data.PseudoSinceCycle(policy.DTarget) > 0)
+            || state.State.ProposerCatchUp > 0
+            || state.State.CriticCatchUp > 0
+            || data.EpisodesSinceCycle > 0;
+        if (pending)
+        {
+            await RunCycleAsync("timer");
+        }
+    }
+
+    private async Task<TaskPolicy> PolicyAsync() =>
+        (await cache.GetAsync(TaskId))?.Policy.Policy ?? (await GrainFactory.GetGrain<IMetaControllerGrain>(TaskId).GetPolicyAsync()).Policy;
+
+    private static float[] AsArray(ImmutableArray<float> features) => ImmutableCollectionsMarshal.AsArray(features) ?? [];
+
+    private static string Sha(byte[] bytes) => TrainedModel.Sha256Hex(bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Task}: learning event for episode {Episode} arrived before bootstrap; ignored")]
+    private static partial void LogNotBootstrapped(ILogger logger, string task, string episode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task} learning cycle {Cycle} ({Trigger}): {Outcome} [{Reasons}] proposer golden {Golden:P2}, KL {Kl:F4}, {Milliseconds:F0} ms")]
+    private static partial void LogCycle(ILogger logger, string task, long cycle, string trigger, string outcome, string reasons, double? golden, double? kl, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Task}: promoting the {Role} candidate failed (artifact store or registry unavailable); the rows stay pending for the next cycle")]
+    private static partial void LogPromotionFailed(ILogger logger, Exception exception, string task, string role);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Task}: writing a dataset segment of {Events} events failed; they stay buffered")]
+    private static partial void LogSegmentFailed(ILogger logger, Exception exception, string task, int events);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task}: learner loaded {Labeled} labeled rows and {Pseudo} unlabeled episodes from {Segments} segments in {Milliseconds:F0} ms")]
+    private static partial void LogLoaded(ILogger logger, string task, int labeled, int pseudo, int segments, double milliseconds);
+}

@@ -1,0 +1,32 @@
+using System.Collections.Immutable;
+using SelfDissonance.Models;
+using SelfDissonance.Tasks;
+
+namespace SelfDissonance.Learning;
+
+/// <summary>The learner's durable state: references to its dataset segments plus small counters. Rows live in segments.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LearnerState
+{
+    [Id(0)] public bool Bootstrapped { get; init; }
+    [Id(1)] public TaskDefinition? Definition { get; init; }
+    [Id(2)] public ArtifactRef? Golden { get; init; }
+    [Id(3)] public ImmutableList<ArtifactRef> Segments { get; init; } = [];
+    [Id(4)] public long Cycle { get; init; }
+    [Id(5)] public long LastCycleSequence { get; init; }
+    [Id(6)] public int ProposerLabeledAtLastTrain { get; init; }
+    [Id(7)] public int CriticLabeledAtLastTrain { get; init; }
+
+    /// <summary>Trust-region-limited steps still allowed without new data (0: production is at the plain fit, or gave up).</summary>
+    [Id(8)] public int ProposerCatchUp { get; init; }
+    [Id(9)] public int CriticCatchUp { get; init; }
+    [Id(10)] public ImmutableList<LearningCycleResult> RecentCycles { get; init; } = [];
+    [Id(11)] public long DuplicatesIgnored { get; init; }
+}
+
+/// <summary>Events consumed since the last segment was written; written on every event so an acknowledged event is never lost.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LearnerBufferState
+{
+    [Id(0)] public ImmutableList<LearningEvent> Events { get; init; } = [];
+}

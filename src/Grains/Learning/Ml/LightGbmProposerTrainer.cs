@@ -1,0 +1,36 @@
+using Microsoft.ML;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace SelfDissonance.Learning.Ml;
+
+/// <summary>
+/// The proposer: gradient-boosted trees (LightGBM, multiclass softmax). One thread: LightGBM's default threading made
+/// fits take seconds and erratically on these 2-core machines, one thread fits in tens of milliseconds (GOTCHAS 5).
+/// </summary>
+public sealed class LightGbmProposerTrainer : IModelTrainer
+{
+    public const int Seed = 17;
+
+    public string Name => "lightgbm-multiclass";
+
+    public TrainedModel Fit(ModelShape shape, IReadOnlyList<TrainingRow> rows)
+    {
+        var ml = new MLContext(Seed);
+        var data = TrainingData.Load(ml, shape, rows);
+        var trainer = ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
+        {
+            LabelColumnName = nameof(MlRow.Label),
+            FeatureColumnName = nameof(MlRow.Features),
+            ExampleWeightColumnName = nameof(MlRow.Weight),
+            NumberOfThreads = 1,
+            NumberOfIterations = 100,
+            NumberOfLeaves = 16,
+            LearningRate = 0.1,
+            MinimumExampleCountPerLeaf = Math.Clamp(rows.Count / 20, 2, 20),
+            Seed = Seed,
+            Silent = true,
+            UseSoftmax = true,
+        });
+        return new TrainedModel(ml, trainer.Fit(data), data.Schema, shape, Name);
+    }
+}

@@ -1,0 +1,12 @@
+namespace SelfDissonance.Models;
+
+/// <summary>An artifact's bytes do not match the SHA-256 recorded when it was written (tampered or corrupted).</summary>
+public sealed class ArtifactIntegrityException(string key, string expected, string actual)
+    : Exception($"Artifact '{key}' failed its integrity check: expected SHA-256 {expected}, found {actual}. It is refused and will not be served.")
+{
+    public string Key { get; } = key;
+
+    public string Expected { get; } = expected;
+
+    public string Actual { get; } = actual;
+}

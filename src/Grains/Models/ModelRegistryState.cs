@@ -1,0 +1,20 @@
+using System.Collections.Immutable;
+
+namespace SelfDissonance.Models;
+
+[GenerateSerializer, Immutable]
+public sealed record ModelRegistryState
+{
+    [Id(0)] public ImmutableList<ModelVersionInfo> Versions { get; init; } = [];
+
+    /// <summary>Versions that were production, oldest first; the last is production now. Rollback pops it.</summary>
+    [Id(1)] public ImmutableList<int> ProductionStack { get; init; } = [];
+
+    [Id(2)] public int? Canary { get; init; }
+
+    [Id(3)] public double CanaryFraction { get; init; }
+
+    [Id(4)] public long Revision { get; init; }
+
+    [Id(5)] public ImmutableList<ProductionChange> History { get; init; } = [];
+}

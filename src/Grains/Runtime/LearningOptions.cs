@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SelfDissonance.Runtime;
+
+/// <summary>How the learner runs. Section "SelfDissonance:Learning".</summary>
+public sealed class LearningOptions
+{
+    public const string Section = "SelfDissonance:Learning";
+
+    /// <summary>How often the learner checks for pending data and runs a cycle when there is some.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan CycleInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Recent episode inputs kept for the KL reference set and anchors.</summary>
+    [Range(0, 100_000)]
+    public int RecentInputs { get; set; } = 512;
+
+    /// <summary>Anchor inputs used per trust-region step at most (sampled evenly from the labeled rows plus recent inputs).</summary>
+    [Range(16, 1_000_000)]
+    public int MaxAnchorInputs { get; set; } = 4000;
+
+    /// <summary>Unlabeled episodes kept as pseudo-label candidates; the oldest are dropped first.</summary>
+    [Range(0, 10_000_000)]
+    public int MaxPseudoCandidates { get; set; } = 50_000;
+
+    /// <summary>Consumed events buffered in grain state before they are written as a dataset segment.</summary>
+    [Range(1, 100_000)]
+    public int SegmentSize { get; set; } = 256;
+
+    /// <summary>Trust-region-limited promotions in a row that may follow without new data, moving production further toward the plain fit.</summary>
+    [Range(0, 100)]
+    public int MaxCatchUpSteps { get; set; } = 4;
+
+    /// <summary>Labeled episodes a version must have served before its live accuracy can end a canary or trigger a rollback.</summary>
+    [Range(1, 1_000_000)]
+    public int MinLiveSamples { get; set; } = 100;
+
+    /// <summary>Cycle reports kept in the learner's state.</summary>
+    [Range(1, 10_000)]
+    public int CycleHistory { get; set; } = 50;
+}

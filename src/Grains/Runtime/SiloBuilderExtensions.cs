@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
+using SelfDissonance.Models;
+using SelfDissonance.Storage;
+
+namespace SelfDissonance.Runtime;
+
+public static class SiloBuilderExtensions
+{
+    /// <summary>
+    /// Everything a SelfDissonance silo runs: grains' services, silo-local caches, storage, streams and the per-silo
+    /// agent. Used by the silo host and by test clusters alike, so tests run what production runs.
+    /// </summary>
+    public static ISiloBuilder AddSelfDissonance(this ISiloBuilder silo)
+    {
+        var services = silo.Services;
+        var configuration = silo.Configuration;
+        services.AddOptions<SelfDissonanceOptions>().BindConfiguration(SelfDissonanceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LearningOptions>().BindConfiguration(LearningOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RuntimeOptions>().BindConfiguration(RuntimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IArtifactStore>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<SelfDissonanceOptions>>().Value;
+            return new LocalFolderArtifactStore(o.ArtifactDirectory ?? Path.Combine(o.DataDirectory, "artifacts"), sp.GetRequiredService<ILogger<LocalFolderArtifactStore>>());
+        });
+        services.AddSingleton<ModelLoader>();
+        services.AddSingleton<TaskRuntimeCache>();
+        services.AddSingleton<SiloCounters>();
+
+        var options = configuration.GetSection(SelfDissonanceOptions.Section).Get<SelfDissonanceOptions>() ?? new SelfDissonanceOptions();
+        if (options.StateStore == "Memory")
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Control);
+            silo.AddMemoryGrainStorage(StorageNames.Episodes);
+        }
+        else
+        {
+            AddFileStorage(services, StorageNames.Control, options);
+            AddFileStorage(services, StorageNames.Episodes, options);
+        }
+
+        silo.AddMemoryGrainStorage(StorageNames.PubSub);
+        silo.AddMemoryStreams(StreamNames.Provider, streams =>
+        {
+            streams.ConfigurePartitioning(8);
+            // Queue-path streams are one per episode id; forget idle ones quickly so they do not pile up in memory.
+            streams.ConfigurePullingAgent(o => o.Configure(a => a.StreamInactivityPeriod = TimeSpan.FromMinutes(2)));
+        });
+
+        silo.AddStartupTask(StartSiloAgentAsync);
+        return silo;
+    }
+
+    private static void AddFileStorage(IServiceCollection services, string name, SelfDissonanceOptions options) =>
+        services.AddGrainStorage(name, (sp, n) => new FileGrainStorage(
+            n,
+            Path.Combine(options.DataDirectory, "state"),
+            options.FlushStateToDisk,
+            new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>()),
+            sp.GetRequiredService<ILogger<FileGrainStorage>>()));
+
+    private static async Task StartSiloAgentAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var silo = services.GetRequiredService<ILocalSiloDetails>();
+        var grains = services.GetRequiredService<IGrainFactory>();
+        var local = await grains.GetGrain<ISiloAgentGrain>(SiloAgentGrain.KeyFor(silo.SiloAddress)).StartAsync();
+        if (!local)
+        {
+            throw new InvalidOperationException($"The silo agent of {silo.SiloAddress} was not placed on its own silo.");
+        }
+    }
+}

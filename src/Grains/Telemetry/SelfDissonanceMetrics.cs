@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace SelfDissonance.Telemetry;
+
+/// <summary>The one Meter and one ActivitySource of the product, both named "SelfDissonance".</summary>
+public static class SelfDissonanceMetrics
+{
+    public const string Name = "SelfDissonance";
+
+    public static readonly ActivitySource ActivitySource = new(Name);
+
+    public static readonly Meter Meter = new(Name);
+
+    public static readonly Counter<long> Episodes = Meter.CreateCounter<long>("sd.episodes", "{episode}", "Episodes completed, by task and outcome (learnable or blocked).");
+
+    public static readonly Counter<long> GateBlocks = Meter.CreateCounter<long>("sd.gate.blocks", "{episode}", "Episodes the safety gate blocked from learning, by reason.");
+
+    public static readonly Histogram<double> Dissonance = Meter.CreateHistogram<double>("sd.dissonance", null, "Total variation distance between proposer and critic per episode.");
+
+    public static readonly Counter<long> LearningCycles = Meter.CreateCounter<long>("sd.learning.cycles", "{cycle}", "Learning cycles by outcome.");
+
+    public static readonly Histogram<double> LearningCycleDuration = Meter.CreateHistogram<double>("sd.learning.cycle.duration", "s", "Duration of learning cycles.");
+
+    public static readonly Counter<long> Promotions = Meter.CreateCounter<long>("sd.models.promotions", "{version}", "Versions promoted, by task and role.");
+
+    public static readonly Counter<long> Rollbacks = Meter.CreateCounter<long>("sd.models.rollbacks", "{version}", "Rollbacks, by task, role and trigger (manual or auto).");
+
+    public static readonly Counter<long> ModelLoadFailures = Meter.CreateCounter<long>("sd.models.load_failures", "{failure}", "Model versions that could not be deserialized.");
+
+    public static readonly Counter<long> ArtifactIntegrityFailures = Meter.CreateCounter<long>("sd.artifacts.integrity_failures", "{failure}", "Artifacts refused because their SHA-256 did not match.");
+
+    public static readonly Counter<long> PublishRetries = Meter.CreateCounter<long>("sd.streams.publish_retries", "{event}", "Stream publishes that had to be retried (queue full or unavailable).");
+}

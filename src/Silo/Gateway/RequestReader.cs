@@ -1,0 +1,85 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace SelfDissonance.Silo.Gateway;
+
+/// <summary>Reads request bodies strictly and turns every way they can be wrong into a problem with a reason code.</summary>
+public static class RequestReader
+{
+    public static async Task<T> ReadJsonAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!request.HasJsonContentType())
+        {
+            throw UnsupportedMediaType(request, "application/json");
+        }
+
+        try
+        {
+            var typeInfo = (JsonTypeInfo<T>)GatewayJson.Requests.GetTypeInfo(typeof(T));
+            return await JsonSerializer.DeserializeAsync(request.Body, typeInfo, cancellationToken)
+                ?? throw DomainException.BadRequest(ReasonCodes.InvalidBody, "The body must not be null.");
+        }
+        catch (JsonException e)
+        {
+            throw FromJsonException(e);
+        }
+    }
+
+    /// <summary>A JSON body that may be one object or an array of objects.</summary>
+    public static async Task<(T? Single, List<T>? Many)> ReadOneOrManyAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!request.HasJsonContentType())
+        {
+            throw UnsupportedMediaType(request, "application/json");
+        }
+
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 8, AllowDuplicateProperties = false }, cancellationToken);
+            return document.RootElement.ValueKind switch
+            {
+                JsonValueKind.Array => (null, document.RootElement.Deserialize((JsonTypeInfo<List<T>>)GatewayJson.Requests.GetTypeInfo(typeof(List<T>)))),
+                JsonValueKind.Object => (document.RootElement.Deserialize((JsonTypeInfo<T>)GatewayJson.Requests.GetTypeInfo(typeof(T))), null),
+                _ => throw DomainException.BadRequest(ReasonCodes.InvalidBody, "The body must be a JSON object or an array of objects."),
+            };
+        }
+        catch (JsonException e)
+        {
+            throw FromJsonException(e);
+        }
+    }
+
+    public static DomainException UnsupportedMediaType(HttpRequest request, string expected) =>
+        new(ReasonCodes.UnsupportedMediaType, 415, "Unsupported content type.", $"Send '{expected}' (got '{request.ContentType ?? "none"}').");
+
+    private static DomainException FromJsonException(JsonException e)
+    {
+        var where = e.Path is { Length: > 0 } path ? $" at {path}" : "";
+        if (e.Message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            var name = System.Text.RegularExpressions.Regex.Match(e.Message, "'([^']*)'").Groups[1].Value;
+            return DomainException.BadRequest(ReasonCodes.UnknownField, "The body has a field this API does not know.", $"Unknown field '{name}'{where}; unknown fields are refused, never ignored.",
+                [new FieldError(string.IsNullOrEmpty(e.Path) ? name : e.Path.TrimStart('$', '.'), "Unknown field.")]);
+        }
+
+        if (e.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
+        {
+            return DomainException.BadRequest(ReasonCodes.MalformedJson, "The body has a duplicate key.", $"{FirstSentence(e.Message)}{where}");
+        }
+
+        return DomainException.BadRequest(ReasonCodes.MalformedJson, "The body is not valid JSON for this route.", $"{FirstSentence(e.Message)}{where}");
+    }
+
+    /// <summary>Serializer messages name internal .NET types after the first sentence; callers only need the first.</summary>
+    private static string FirstSentence(string message)
+    {
+        var i = message.IndexOf(". ", StringComparison.Ordinal);
+        var first = i < 0 ? message : message[..(i + 1)];
+        return first
+            .Replace("System.Double", "a number", StringComparison.Ordinal)
+            .Replace("System.Int32", "an integer", StringComparison.Ordinal)
+            .Replace("System.String", "a string", StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SelfDissonance.Models;
+
+namespace SelfDissonance.Silo.Hosting;
+
+/// <summary>Ready when this silo is an active cluster member and the artifact store answers in time. Reports no internals.</summary>
+public sealed class ReadinessCheck(IClusterMembershipService membership, ILocalSiloDetails silo, IArtifactStore artifacts) : IHealthCheck
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(2);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress) != SiloStatus.Active)
+        {
+            return HealthCheckResult.Unhealthy("silo not active");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(s_timeout);
+        try
+        {
+            await artifacts.ExistsAsync("health/probe", timeout.Token);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return HealthCheckResult.Unhealthy("artifact store unreachable");
+        }
+
+        return HealthCheckResult.Healthy();
+    }
+}

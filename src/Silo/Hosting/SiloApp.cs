@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Dashboard;
+using SelfDissonance.Runtime;
+using SelfDissonance.Silo.Gateway;
+
+namespace SelfDissonance.Silo.Hosting;
+
+/// <summary>Builds the gateway silo: an Orleans silo, HTTP API v1, health endpoints and the Orleans Dashboard in one process.</summary>
+public static class SiloApp
+{
+    /// <summary>Loopback only, unless the listen address is configured the usual ASP.NET Core way.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var configuration = builder.Configuration;
+        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]) && string.IsNullOrEmpty(configuration["https_ports"])
+            && !configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var profile = configuration[$"{SelfDissonanceOptions.Section}:Profile"] ?? "Embedded";
+        if (profile != "Embedded")
+        {
+            throw new InvalidOperationException($"SelfDissonance:Profile '{profile}' is not available in this build; the only profile is 'Embedded'.");
+        }
+
+        var host = configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
+        builder.Services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(host.SiloPort, host.GatewayPort, serviceId: host.ServiceId, clusterId: host.ClusterId);
+            silo.AddSelfDissonance();
+            silo.AddDashboard();
+        });
+
+        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.ConfigureHttpJsonOptions(o => GatewayJson.ConfigureResponses(o.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddSiloHealthChecks();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(WriteStatusProblemAsync);
+        app.UseRouting();
+        app.UseBodyLimits();
+
+        app.MapSiloHealth();
+        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        var gateway = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value;
+        app.MapGroup("/v1")
+            .MapTaskEndpoints(gateway)
+            .MapEpisodeEndpoints()
+            .MapModelEndpoints()
+            .MapPolicyEndpoints()
+            .MapTaskMetricsEndpoints();
+        return app;
+    }
+
+    /// <summary>Bodiless 404/405/415 from routing become problem+json like every other error.</summary>
+    private static Task WriteStatusProblemAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        var (reason, title) = http.Response.StatusCode switch
+        {
+            404 => (ReasonCodes.RouteNotFound, "No such route."),
+            405 => (ReasonCodes.RouteNotFound, "Method not allowed on this route."),
+            415 => (ReasonCodes.UnsupportedMediaType, "Unsupported content type."),
+            413 => (ReasonCodes.PayloadTooLarge, "The request body is too large."),
+            _ => (ReasonCodes.InvalidBody, "The request failed."),
+        };
+        return Problems.WriteAsync(http, http.Response.StatusCode, reason, title, $"{http.Request.Method} {http.Request.Path} — see the API v1 routes in the README.");
+    }
+}

@@ -1,0 +1,4 @@
+using SelfDissonance.Silo.Tests;
+
+[assembly: AssemblyFixture(typeof(GatewayFixture))]
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

@@ -1,0 +1,26 @@
+using System.Diagnostics;
+
+namespace SelfDissonance.Testing;
+
+/// <summary>Polls a condition until it holds or a deadline passes: for effects that travel over streams.</summary>
+public static class Eventually
+{
+    public static async Task<T> ReturnsAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        T last;
+        do
+        {
+            last = await probe();
+            if (condition(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(25);
+        }
+        while (clock.Elapsed < timeout);
+
+        throw new TimeoutException($"{what} did not happen within {timeout.TotalSeconds:0.#} s; last value: {last}");
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using SelfDissonance.Silo.Hosting;
+
+namespace SelfDissonance.Testing;
+
+/// <summary>
+/// The real gateway silo (<see cref="SiloApp"/>: Orleans silo, Kestrel, API v1, dashboard) on free loopback ports, with
+/// durable file state in a temporary folder so a test can stop it and start it again on the same data.
+/// </summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    private readonly TempDirectory _data = new("sd-gateway");
+    private readonly Dictionary<string, string?> _overrides;
+    private WebApplication? _app;
+
+    public GatewayHost(Dictionary<string, string?>? overrides = null) => _overrides = overrides ?? [];
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public string DataDirectory => _data.Path;
+
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("Not started.");
+
+    public async Task StartAsync()
+    {
+        var httpPort = FreePort.Next();
+        var settings = new Dictionary<string, string?>
+        {
+            ["SelfDissonance:DataDirectory"] = _data.Path,
+            ["SelfDissonance:StateStore"] = "File",
+            ["SelfDissonance:Silo:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SelfDissonance:Silo:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SelfDissonance:Silo:ClusterId"] = $"test-{Guid.NewGuid():N}",
+            ["SelfDissonance:Learning:CycleInterval"] = "00:00:02",
+            ["SelfDissonance:Runtime:CounterFlushInterval"] = "00:00:00.200",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in _overrides)
+        {
+            settings[key] = value;
+        }
+
+        _app = SiloApp.Build(["--urls", $"http://127.0.0.1:{httpPort}"], b => b.Configuration.AddInMemoryCollection(settings));
+        await _app.StartAsync();
+        BaseAddress = new Uri($"http://127.0.0.1:{httpPort}");
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+    }
+
+    public async Task StopAsync()
+    {
+        Http?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _data.Dispose();
+    }
+}
