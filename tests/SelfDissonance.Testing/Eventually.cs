@@ -21,6 +21,6 @@ public static class Eventually
         }
         while (clock.Elapsed < timeout);
 
-        throw new TimeoutException($"{what} did not happen within {timeout.TotalSeconds:0.#} s; last value: {last}");
+        throw new TimeoutException($"{what} did not happen within {timeout.TotalSeconds:0.#} s; last value: {System.Text.Json.JsonSerializer.Serialize(last)}");
     }
 }

@@ -63,16 +63,17 @@ public sealed partial class SiloAgentGrain(
 
     public Task<bool> StartAsync() => Task.FromResult(_local);
 
-    public Task<SiloServingView> GetServingAsync(string taskId)
+    public async Task<SiloServingView> GetServingAsync(string taskId)
     {
-        var runtime = cache.Peek(taskId);
-        return Task.FromResult(new SiloServingView(
+        // What the next request on this silo would be served with: loaded if this silo has not served the task yet.
+        var runtime = cache.Peek(taskId) ?? await cache.GetAsync(taskId);
+        return new SiloServingView(
             KeyFor(silo.SiloAddress),
             runtime?.Proposer?.Production.Version,
             runtime?.Proposer?.Canary?.Version,
             runtime?.Critic?.Production.Version,
             runtime?.Policy.Revision ?? 0,
-            runtime?.LastChangeAt));
+            runtime?.LastChangeAt);
     }
 
     public async Task FlushAsync()
@@ -107,7 +108,20 @@ public sealed partial class SiloAgentGrain(
         }
     }
 
-    public Task OnNextAsync(ControlEvent item, StreamSequenceToken? token = null) => cache.ApplyAsync(item);
+    public async Task OnNextAsync(ControlEvent item, StreamSequenceToken? token = null)
+    {
+        try
+        {
+            await cache.ApplyAsync(item);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Never hand an exception back to the stream: the pulling agent would redeliver this event and hold back
+            // every later one for this silo. Forget the task instead; its next request here reloads it from the grains.
+            cache.Invalidate(item.TaskId);
+            LogApplyFailed(logger, e, item.TaskId);
+        }
+    }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
 
@@ -118,6 +132,9 @@ public sealed partial class SiloAgentGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed the stale agent of departed silo {Silo}")]
     private static partial void LogStale(ILogger logger, string silo);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Applying a control event for task {Task} failed; the task will be reloaded on its next request")]
+    private static partial void LogApplyFailed(ILogger logger, Exception exception, string task);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Flushing counters of task {Task} failed; they are kept for the next flush")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, string task);

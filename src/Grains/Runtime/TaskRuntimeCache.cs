@@ -33,6 +33,9 @@ public sealed partial class TaskRuntimeCache(IGrainFactory grains, ModelLoader l
     /// <summary>What this silo holds for a task, without loading it.</summary>
     public TaskRuntime? Peek(string taskId) => _entries.TryGetValue(taskId, out var e) ? e.Current : null;
 
+    /// <summary>Drops a task; the next request loads it again from its grains.</summary>
+    public void Invalidate(string taskId) => _entries.TryRemove(taskId, out _);
+
     public IReadOnlyCollection<string> CachedTasks => [.. _entries.Keys];
 
     /// <summary>Applies a control event: swaps in the new serving models, policy or task once they are loaded and verified.</summary>
