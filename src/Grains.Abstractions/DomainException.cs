@@ -37,4 +37,21 @@ public sealed class DomainException : Exception
     public static DomainException Conflict(string reason, string title, string? detail = null) => new(reason, 409, title, detail);
 
     public static DomainException Unavailable(string reason, string title, string? detail = null) => new(reason, 503, title, detail);
+
+    // The refusals several grains and the gateway share, worded once.
+    public static DomainException TaskNotFound(string taskId) =>
+        NotFound(ReasonCodes.TaskNotFound, "No such task.", $"Task '{Ids.Printable(taskId)}' does not exist.");
+
+    public static DomainException NotBootstrapped(string taskId) =>
+        Conflict(ReasonCodes.NotBootstrapped, "The task has not been bootstrapped.", $"POST /v1/tasks/{Ids.Printable(taskId)}/bootstrap first.");
+
+    public static DomainException EpisodeNotFound(string episodeId) =>
+        NotFound(ReasonCodes.EpisodeNotFound, "No such episode.", $"Episode '{Ids.Printable(episodeId)}' has not run (a queued episode may still be waiting).");
+
+    public static DomainException InvalidEpisodeId(string episodeId, string? field = null) =>
+        BadRequest(ReasonCodes.InvalidId, "The episode id is not valid.", $"'{Ids.Printable(episodeId)}' breaks the rule: {Ids.EpisodeIdRule}.", field is null ? default : [new FieldError(field, Ids.EpisodeIdRule)]);
+
+    public static DomainException UnknownLabel(string label, IReadOnlyList<string> classes, string field = "label") =>
+        BadRequest(ReasonCodes.UnknownLabel, "The label is not one of the task's classes.", $"'{Ids.Printable(label)}' is not in [{string.Join(", ", classes)}].",
+            [new FieldError(field, "Unknown class.", string.Join(", ", classes))]);
 }

@@ -23,6 +23,13 @@ public static partial class Ids
 
     public static string NewEpisodeId() => Guid.NewGuid().ToString("N");
 
+    /// <summary>A caller's value echoed back in an error: cut short and stripped of control characters.</summary>
+    public static string Printable(string value)
+    {
+        var cleaned = new string([.. value.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);
+        return value.Length > 64 ? cleaned + "…" : cleaned;
+    }
+
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\\z")]
     private static partial Regex TaskIdPattern();
 

@@ -66,15 +66,14 @@ public sealed partial class EpisodeGrain(
     {
         if (state.State.Record is not { Status: EpisodeStatus.Completed } record)
         {
-            throw DomainException.NotFound(ReasonCodes.EpisodeNotFound, "No such episode.", $"Episode '{EpisodeId}' has not run (a queued episode may still be waiting).");
+            throw DomainException.EpisodeNotFound(EpisodeId);
         }
 
         var runtime = await cache.GetRequiredAsync(record.TaskId);
         var labelIndex = runtime.Definition.ClassIndex(label);
         if (labelIndex < 0)
         {
-            throw DomainException.BadRequest(ReasonCodes.UnknownLabel, "The label is not one of the task's classes.", $"'{label}' is not in [{string.Join(", ", runtime.Definition.Classes)}].",
-                [new FieldError("label", $"'{label}' is not a class of task '{record.TaskId}'.", string.Join(", ", runtime.Definition.Classes))]);
+            throw DomainException.UnknownLabel(label, runtime.Definition.Classes);
         }
 
         var learnable = record.Gate?.Allowed == true;

@@ -136,7 +136,7 @@ public sealed partial class LearnerGrain(
     {
         if (_data is null)
         {
-            throw DomainException.Conflict(ReasonCodes.NotBootstrapped, "The task has not been bootstrapped.", $"POST /v1/tasks/{TaskId}/bootstrap first.");
+            throw DomainException.NotBootstrapped(TaskId);
         }
 
         return RunCycleAsync("api");

@@ -66,7 +66,7 @@ public sealed partial class SiloAgentGrain(
     public async Task<SiloServingView> GetServingAsync(string taskId)
     {
         // What the next request on this silo would be served with: loaded if this silo has not served the task yet.
-        var runtime = cache.Peek(taskId) ?? await cache.GetAsync(taskId);
+        var runtime = await cache.GetAsync(taskId);
         return new SiloServingView(
             KeyFor(silo.SiloAddress),
             runtime?.Proposer?.Production.Version,

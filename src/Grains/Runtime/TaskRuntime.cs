@@ -25,5 +25,5 @@ public sealed record TaskRuntime(TaskSnapshot Task, PolicySnapshot Policy, RoleR
 
     private DomainException NotServing() => Task.Bootstrapped
         ? DomainException.Unavailable(ReasonCodes.ModelUnavailable, "No verified model is loaded for this task.", $"Task '{Task.Definition.Id}' has no loadable production model on this silo; see the silo log.")
-        : DomainException.Conflict(ReasonCodes.NotBootstrapped, "The task has not been bootstrapped.", $"POST /v1/tasks/{Task.Definition.Id}/bootstrap first.");
+        : DomainException.NotBootstrapped(Task.Definition.Id);
 }

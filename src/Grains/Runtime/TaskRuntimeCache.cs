@@ -28,7 +28,7 @@ public sealed partial class TaskRuntimeCache(IGrainFactory grains, ModelLoader l
 
     /// <summary>The task's runtime; throws 404 task_not_found when it does not exist.</summary>
     public async ValueTask<TaskRuntime> GetRequiredAsync(string taskId) =>
-        await GetAsync(taskId) ?? throw DomainException.NotFound(ReasonCodes.TaskNotFound, "No such task.", $"Task '{taskId}' does not exist.");
+        await GetAsync(taskId) ?? throw DomainException.TaskNotFound(taskId);
 
     /// <summary>What this silo holds for a task, without loading it.</summary>
     public TaskRuntime? Peek(string taskId) => _entries.TryGetValue(taskId, out var e) ? e.Current : null;

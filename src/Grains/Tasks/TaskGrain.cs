@@ -50,7 +50,7 @@ public sealed partial class TaskGrain(
 
     public async Task<BootstrapResult> BootstrapAsync(BootstrapCommand command)
     {
-        var definition = state.State.Definition ?? throw DomainException.NotFound(ReasonCodes.TaskNotFound, "No such task.", $"Task '{TaskId}' does not exist.");
+        var definition = state.State.Definition ?? throw DomainException.TaskNotFound(TaskId);
         if (state.State.Bootstrapped)
         {
             throw DomainException.Conflict(ReasonCodes.AlreadyBootstrapped, "The task is already bootstrapped.", $"Task '{TaskId}' was bootstrapped at {state.State.BootstrappedAt:O}; models evolve through learning from here.");

@@ -40,7 +40,7 @@ public static class CsvBootstrapReader
         var missing = task.Features.Where(f => !columns.ContainsKey(f)).Concat(new[] { "label", "split" }.Where(c => !columns.ContainsKey(c))).ToList();
         if (unknown.Count > 0 || missing.Count > 0)
         {
-            throw Invalid($"The header must hold exactly the task's features plus 'label' and 'split'.{(missing.Count > 0 ? $" Missing: {string.Join(", ", missing)}." : "")}{(unknown.Count > 0 ? $" Unknown: {string.Join(", ", unknown.Select(FeatureMapper.Printable))}." : "")}");
+            throw Invalid($"The header must hold exactly the task's features plus 'label' and 'split'.{(missing.Count > 0 ? $" Missing: {string.Join(", ", missing)}." : "")}{(unknown.Count > 0 ? $" Unknown: {string.Join(", ", unknown.Select(Ids.Printable))}." : "")}");
         }
 
         var featureColumns = task.Features.Select(f => columns[f]).ToArray();
@@ -76,7 +76,7 @@ public static class CsvBootstrapReader
                 var text = fields[featureColumns[i]];
                 if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v) || Math.Abs(v) > float.MaxValue)
                 {
-                    throw Invalid($"Line {line}: '{FeatureMapper.Printable(text)}' in column '{task.Features[i]}' is not a finite number.");
+                    throw Invalid($"Line {line}: '{Ids.Printable(text)}' in column '{task.Features[i]}' is not a finite number.");
                 }
 
                 values[i] = (float)v;
@@ -85,7 +85,7 @@ public static class CsvBootstrapReader
             var label = task.ClassIndex(fields[labelColumn]);
             if (label < 0)
             {
-                throw new DomainException(ReasonCodes.UnknownLabel, 400, "A row's label is not one of the task's classes.", $"Line {line}: '{FeatureMapper.Printable(fields[labelColumn])}' is not in [{string.Join(", ", task.Classes)}].");
+                throw new DomainException(ReasonCodes.UnknownLabel, 400, "A row's label is not one of the task's classes.", $"Line {line}: '{Ids.Printable(fields[labelColumn])}' is not in [{string.Join(", ", task.Classes)}].");
             }
 
             var row = new LabeledExample(ImmutableArray.Create(values), label);
@@ -98,7 +98,7 @@ public static class CsvBootstrapReader
                     golden.Add(row);
                     break;
                 default:
-                    throw Invalid($"Line {line}: split must be 'train' or 'golden', not '{FeatureMapper.Printable(fields[splitColumn])}'.");
+                    throw Invalid($"Line {line}: split must be 'train' or 'golden', not '{Ids.Printable(fields[splitColumn])}'.");
             }
         }
 

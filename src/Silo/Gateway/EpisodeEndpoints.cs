@@ -83,7 +83,7 @@ public static class EpisodeEndpoints
 
     private static async Task<IResult> GetAsync(string id, IGrainFactory grains, TaskRuntimeCache cache)
     {
-        var record = await grains.GetGrain<IEpisodeGrain>(EpisodeId(id)).GetAsync() ?? throw EpisodeNotFound(id);
+        var record = await grains.GetGrain<IEpisodeGrain>(EpisodeId(id)).GetAsync() ?? throw DomainException.EpisodeNotFound(id);
         var runtime = await cache.GetAsync(record.TaskId);
         ModelVersionInfo? proposer = null, critic = null;
         if (record.Proposal is { } p)
@@ -99,7 +99,7 @@ public static class EpisodeEndpoints
         return Json(Responses.EpisodeRecord(record, runtime?.Definition, proposer, critic));
     }
 
-    private static async Task<IResult> FeedbackAsync(string id, HttpContext context, IGrainFactory grains, TaskRuntimeCache cache)
+    private static async Task<IResult> FeedbackAsync(string id, HttpContext context, IGrainFactory grains)
     {
         var grain = grains.GetGrain<IEpisodeGrain>(EpisodeId(id));
         var body = await RequestReader.ReadJsonAsync<FeedbackRequest>(context.Request, context.RequestAborted);
@@ -108,20 +108,18 @@ public static class EpisodeEndpoints
             throw DomainException.BadRequest(ReasonCodes.UnknownLabel, "A label is required.", null, [new FieldError("label", "Required.")]);
         }
 
-        var record = await grain.GetAsync() ?? throw EpisodeNotFound(id);
-        var runtime = await cache.GetRequiredAsync(record.TaskId);
-        FeatureMapper.CheckLabel(runtime, body.Label);
+        // The episode grain checks that it ran and that the label is a class of its task before it stores anything.
         var result = await grain.FeedbackAsync(body.Label, Caller(context));
         return Json(new FeedbackResponse(result.EpisodeId, result.Label, result.Learnable, result.Duplicate), StatusCodes.Status202Accepted);
     }
 
     private static async Task<TaskRuntime> ServingRuntimeAsync(TaskRuntimeCache cache, string task)
     {
-        var runtime = await cache.GetAsync(TaskId(task)) ?? throw TaskEndpoints.NotFound(task);
+        var runtime = await cache.GetAsync(TaskId(task)) ?? throw DomainException.TaskNotFound(task);
         if (!runtime.CanServe)
         {
             // Bootstrapped through another silo a moment ago? Its control event may still be on the way.
-            runtime = await cache.RefreshAsync(task) ?? throw TaskEndpoints.NotFound(task);
+            runtime = await cache.RefreshAsync(task) ?? throw DomainException.TaskNotFound(task);
         }
 
         runtime.RequireProposer();
@@ -141,7 +139,7 @@ public static class EpisodeEndpoints
         var id = body.Id ?? Ids.NewEpisodeId();
         if (!Ids.IsValidEpisodeId(id))
         {
-            throw DomainException.BadRequest(ReasonCodes.InvalidId, "The episode id is not valid.", $"'{FeatureMapper.Printable(id)}' breaks the rule: {Ids.EpisodeIdRule}.", [new FieldError($"{prefix}id", Ids.EpisodeIdRule)]);
+            throw DomainException.InvalidEpisodeId(id, $"{prefix}id");
         }
 
         return new Episodes.EpisodeRequest(runtime.Definition.Id, id, features, body.Label, source, DateTimeOffset.UtcNow);
@@ -159,6 +157,4 @@ public static class EpisodeEndpoints
         return versions.FirstOrDefault(v => v.Version == version);
     }
 
-    private static DomainException EpisodeNotFound(string id) =>
-        DomainException.NotFound(ReasonCodes.EpisodeNotFound, "No such episode.", $"Episode '{FeatureMapper.Printable(id)}' does not exist (a queued episode may still be waiting).");
 }

@@ -21,7 +21,7 @@ public static class FeatureMapper
         {
             if (!task.FeatureIndex.TryGetValue(name, out var index))
             {
-                (unknown ??= []).Add(new FieldError($"{field}.{Printable(name)}", "Not a feature of this task.", string.Join(", ", task.Definition.Features)));
+                (unknown ??= []).Add(new FieldError($"{field}.{Ids.Printable(name)}", "Not a feature of this task.", string.Join(", ", task.Definition.Features)));
                 continue;
             }
 
@@ -60,15 +60,7 @@ public static class FeatureMapper
     {
         if (label is not null && task.Definition.ClassIndex(label) < 0)
         {
-            throw DomainException.BadRequest(ReasonCodes.UnknownLabel, "The label is not one of the task's classes.", $"'{Printable(label)}' is not in [{string.Join(", ", task.Definition.Classes)}].",
-                [new FieldError(field, "Unknown class.", string.Join(", ", task.Definition.Classes))]);
+            throw DomainException.UnknownLabel(label, task.Definition.Classes, field);
         }
-    }
-
-    /// <summary>Names echoed back in errors are cut short and stripped of control characters.</summary>
-    public static string Printable(string value)
-    {
-        var cleaned = new string([.. value.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);
-        return value.Length > 64 ? cleaned + "…" : cleaned;
     }
 }

@@ -18,7 +18,7 @@ public static class MetricsEndpoints
 
     private static async Task<IResult> GetAsync(string task, IGrainFactory grains)
     {
-        var snapshot = await grains.GetGrain<ITaskGrain>(TaskId(task)).GetAsync() ?? throw TaskEndpoints.NotFound(task);
+        var snapshot = await grains.GetGrain<ITaskGrain>(TaskId(task)).GetAsync() ?? throw DomainException.TaskNotFound(task);
         var id = snapshot.Definition.Id;
 
         // Silos batch their counters; flush every silo first so the answer includes every episode answered so far.

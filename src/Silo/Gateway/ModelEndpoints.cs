@@ -27,7 +27,7 @@ public static class ModelEndpoints
 
     private static async Task<IResult> ListAsync(string task, IGrainFactory grains)
     {
-        var snapshot = await grains.GetGrain<ITaskGrain>(TaskId(task)).GetAsync() ?? throw TaskEndpoints.NotFound(task);
+        var snapshot = await grains.GetGrain<ITaskGrain>(TaskId(task)).GetAsync() ?? throw DomainException.TaskNotFound(task);
         var id = snapshot.Definition.Id;
         return Json(new ModelsResponse(await RoleAsync(grains, id, ModelRole.Proposer), await RoleAsync(grains, id, ModelRole.Critic)));
     }
@@ -36,7 +36,7 @@ public static class ModelEndpoints
     {
         if (!ModelRoles.TryParse(role, out var parsed))
         {
-            throw DomainException.BadRequest(ReasonCodes.InvalidRole, "Unknown model role.", $"'{FeatureMapper.Printable(role)}' is not 'proposer' or 'critic'.", [new FieldError("role", "Unknown role.", "proposer, critic")]);
+            throw DomainException.BadRequest(ReasonCodes.InvalidRole, "Unknown model role.", $"'{Ids.Printable(role)}' is not 'proposer' or 'critic'.", [new FieldError("role", "Unknown role.", "proposer, critic")]);
         }
 
         var snapshot = await RequireBootstrappedAsync(grains, task);
@@ -55,9 +55,9 @@ public static class ModelEndpoints
 
     internal static async Task<TaskSnapshot> RequireBootstrappedAsync(IGrainFactory grains, string task)
     {
-        var snapshot = await grains.GetGrain<ITaskGrain>(TaskId(task)).GetAsync() ?? throw TaskEndpoints.NotFound(task);
+        var snapshot = await grains.GetGrain<ITaskGrain>(TaskId(task)).GetAsync() ?? throw DomainException.TaskNotFound(task);
         return snapshot.Bootstrapped
             ? snapshot
-            : throw DomainException.Conflict(ReasonCodes.NotBootstrapped, "The task has not been bootstrapped.", $"POST /v1/tasks/{snapshot.Definition.Id}/bootstrap first.");
+            : throw DomainException.NotBootstrapped(snapshot.Definition.Id);
     }
 }

@@ -37,7 +37,7 @@ public static class PolicyEndpoints
 
     private static async Task<IMetaControllerGrain> MetaAsync(IGrainFactory grains, string task)
     {
-        var snapshot = await grains.GetGrain<ITaskGrain>(TaskId(task)).GetAsync() ?? throw TaskEndpoints.NotFound(task);
+        var snapshot = await grains.GetGrain<ITaskGrain>(TaskId(task)).GetAsync() ?? throw DomainException.TaskNotFound(task);
         return grains.GetGrain<IMetaControllerGrain>(snapshot.Definition.Id);
     }
 }

@@ -46,13 +46,13 @@ public static class TaskEndpoints
 
     private static async Task<IResult> GetAsync(string task, IGrainFactory grains)
     {
-        var snapshot = await grains.GetGrain<ITaskGrain>(TaskId(task)).GetAsync() ?? throw NotFound(task);
+        var snapshot = await grains.GetGrain<ITaskGrain>(TaskId(task)).GetAsync() ?? throw DomainException.TaskNotFound(task);
         return Json(await DescribeAsync(grains, snapshot));
     }
 
     private static async Task<IResult> BootstrapAsync(string task, HttpContext context, IGrainFactory grains, TaskRuntimeCache cache)
     {
-        var runtime = await cache.GetAsync(TaskId(task)) ?? throw NotFound(task);
+        var runtime = await cache.GetAsync(TaskId(task)) ?? throw DomainException.TaskNotFound(task);
         var definition = runtime.Definition;
         ImmutableArray<LabeledExample> training, golden;
         var contentType = context.Request.ContentType ?? "";
@@ -118,6 +118,4 @@ public static class TaskEndpoints
         return Responses.Task(snapshot, policy, proposer, critic);
     }
 
-    internal static DomainException NotFound(string task) =>
-        DomainException.NotFound(ReasonCodes.TaskNotFound, "No such task.", $"Task '{FeatureMapper.Printable(task)}' does not exist.");
 }
