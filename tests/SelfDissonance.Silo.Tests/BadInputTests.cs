@@ -69,6 +69,22 @@ public sealed class BadInputTests(GatewayFixture fixture)
         await AssertNothingStoredAsync(before);
     }
 
+    [Theory]
+    [InlineData("", ReasonCodes.InvalidBody)]
+    [InlineData("5", ReasonCodes.InvalidBody)]
+    [InlineData("[{\"features\":{\"x\":1,\"y\":1}}", ReasonCodes.MalformedJson)]
+    [InlineData("{\"features\":{\"x\":1,\"x\":1,\"y\":1}}", ReasonCodes.MalformedJson)]
+    [InlineData("[{\"features\":{\"x\":1,\"y\":1},\"label\":\"upper\"}]", ReasonCodes.UnknownField)]
+    [InlineData("[{\"features\":{\"x\":1,\"y\":1}},{\"features\":{\"x\":1}}]", ReasonCodes.MissingFeature)]
+    public async Task A_bad_predict_body_is_refused(string body, string reason)
+    {
+        await EnsureTaskAsync();
+
+        var response = await _http.PostJsonAsync($"/v1/tasks/{TaskId}/predict", body);
+
+        await response.ProblemAsync(HttpStatusCode.BadRequest, reason);
+    }
+
     [Fact]
     public async Task An_oversize_body_is_refused_with_413()
     {

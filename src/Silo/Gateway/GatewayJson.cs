@@ -13,12 +13,24 @@ public static class GatewayJson
 {
     public static readonly JsonSerializerOptions Requests = CreateRequestOptions();
 
+    /// <summary>Responses: the source-generated contracts first, reflection for anything else (problem extensions).</summary>
+    public static readonly JsonSerializerOptions Responses = CreateResponseOptions();
+
     public static void ConfigureResponses(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);
+    }
+
+    private static JsonSerializerOptions CreateResponseOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ConfigureResponses(options);
+        options.TypeInfoResolverChain.Add(new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver());
+        options.MakeReadOnly();
+        return options;
     }
 
     private static JsonSerializerOptions CreateRequestOptions()

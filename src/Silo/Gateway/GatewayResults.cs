@@ -2,7 +2,7 @@ namespace SelfDissonance.Silo.Gateway;
 
 internal static class GatewayResults
 {
-    public static IResult Json<T>(T value, int status = StatusCodes.Status200OK) => Results.Json(value, GatewayJsonOptions.Responses, "application/json", status);
+    public static IResult Json<T>(T value, int status = StatusCodes.Status200OK) => Results.Json(value, GatewayJson.Responses, "application/json", status);
 
     public static string TaskId(string task) => Ids.IsValidTaskId(task)
         ? task

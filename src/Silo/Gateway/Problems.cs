@@ -31,7 +31,7 @@ public static class Problems
     {
         context.Response.StatusCode = status;
         var problem = Create(context, status, reason, title, detail, errors);
-        return context.Response.WriteAsJsonAsync(problem, GatewayJsonOptions.Responses, ContentType);
+        return context.Response.WriteAsJsonAsync(problem, GatewayJson.Responses, ContentType);
     }
 
     public static Task WriteAsync(HttpContext context, DomainException e) =>

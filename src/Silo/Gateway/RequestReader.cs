@@ -35,13 +35,18 @@ public static class RequestReader
             throw UnsupportedMediaType(request, "application/json");
         }
 
+        // The body is already bounded by the route's limit; buffer it and deserialize once, by its first character.
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        var json = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        var start = json.StartsWith("\uFEFF"u8) ? json[3..] : json;
+        start = start.TrimStart(" \t\r\n"u8);
         try
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 8, AllowDuplicateProperties = false }, cancellationToken);
-            return document.RootElement.ValueKind switch
+            return start.IsEmpty ? throw DomainException.BadRequest(ReasonCodes.InvalidBody, "The body must be a JSON object or an array of objects.") : start[0] switch
             {
-                JsonValueKind.Array => (null, document.RootElement.Deserialize((JsonTypeInfo<List<T>>)GatewayJson.Requests.GetTypeInfo(typeof(List<T>)))),
-                JsonValueKind.Object => (document.RootElement.Deserialize((JsonTypeInfo<T>)GatewayJson.Requests.GetTypeInfo(typeof(T))), null),
+                (byte)'[' => (null, JsonSerializer.Deserialize(start, (JsonTypeInfo<List<T>>)GatewayJson.Requests.GetTypeInfo(typeof(List<T>)))),
+                (byte)'{' => (JsonSerializer.Deserialize(start, (JsonTypeInfo<T>)GatewayJson.Requests.GetTypeInfo(typeof(T))), null),
                 _ => throw DomainException.BadRequest(ReasonCodes.InvalidBody, "The body must be a JSON object or an array of objects."),
             };
         }
