@@ -32,6 +32,5 @@ public static class ReasonCodes
     public const string ArtifactIntegrity = "artifact_integrity_failed";
     public const string ModelUnavailable = "model_unavailable";
     public const string QueueFull = "queue_full";
-    public const string LearningBusy = "learning_busy";
     public const string InternalError = "internal_error";
 }
