@@ -14,9 +14,9 @@ if ! dotnet --list-sdks | grep -q "^${need_sdk%.*}"; then
   exit 1
 fi
 
-# The tests of this release use only in-process parts: a real Orleans test cluster, a real Kestrel on loopback,
-# real ML.NET training. Services the cluster profile adds (redis-server, Azurite) are installed here when the
-# tests that need them arrive; nothing is installed that no test uses.
+# The cluster-profile tests start their own redis-server and Azurite on free loopback ports: install them if missing.
+echo "==> services the tests start (redis-server, Azurite)"
+bash scripts/install-services.sh
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 echo "==> restore and build"

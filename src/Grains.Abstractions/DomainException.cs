@@ -29,6 +29,9 @@ public sealed class DomainException : Exception
 
     [Id(4)] public ImmutableArray<FieldError> Errors { get; private set; }
 
+    /// <summary>A 5xx refusal (queue full, model unavailable): the same request may succeed later.</summary>
+    public bool IsTransient => Status >= 500;
+
     public static DomainException BadRequest(string reason, string title, string? detail = null, ImmutableArray<FieldError> errors = default) =>
         new(reason, 400, title, detail, errors);
 

@@ -32,5 +32,7 @@ public static class ReasonCodes
     public const string ArtifactIntegrity = "artifact_integrity_failed";
     public const string ModelUnavailable = "model_unavailable";
     public const string QueueFull = "queue_full";
+    public const string StoreUnavailable = "store_unavailable";
+    public const string ClusterUnavailable = "cluster_unavailable";
     public const string InternalError = "internal_error";
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using SelfDissonance.Client.Contracts;
-using static SelfDissonance.Silo.Tests.Api;
+using static SelfDissonance.Testing.Api;
 
 namespace SelfDissonance.Silo.Tests;
 

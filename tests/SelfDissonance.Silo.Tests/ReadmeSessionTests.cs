@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using static SelfDissonance.Silo.Tests.Api;
+using SelfDissonance.Testing;
+using static SelfDissonance.Testing.Api;
 
 namespace SelfDissonance.Silo.Tests;
 
@@ -10,7 +11,7 @@ public sealed partial class ReadmeSessionTests(GatewayFixture fixture, ITestOutp
     [Fact]
     public async Task The_readme_curl_session_works_as_written()
     {
-        var root = RepositoryRoot();
+        var root = RepoPaths.Root;
         var readme = await File.ReadAllTextAsync(Path.Combine(root, "README.md"), Ct);
         var session = SessionBlock().Match(readme);
         Assert.True(session.Success, "README.md has a '## A session with curl' section with a bash block");

@@ -3,7 +3,7 @@ using System.Net;
 using SelfDissonance.Client.Contracts;
 using SelfDissonance.Learning;
 using SelfDissonance.Testing;
-using static SelfDissonance.Silo.Tests.Api;
+using static SelfDissonance.Testing.Api;
 
 namespace SelfDissonance.Silo.Tests;
 

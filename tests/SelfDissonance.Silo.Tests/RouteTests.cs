@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using SelfDissonance.Client.Contracts;
 using SelfDissonance.Testing;
-using static SelfDissonance.Silo.Tests.Api;
+using static SelfDissonance.Testing.Api;
 
 namespace SelfDissonance.Silo.Tests;
 
@@ -57,7 +57,7 @@ public sealed class RouteTests(GatewayFixture fixture)
     public async Task Bootstrap_from_the_shipped_csv()
     {
         await _http.CreateTwoMoonsTaskAsync("routes-csv");
-        var csv = await File.ReadAllBytesAsync(Path.Combine(RepositoryRoot(), "samples", "data", "two-moons.csv"), Ct);
+        var csv = await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Root, "samples", "data", "two-moons.csv"), Ct);
         var content = new ByteArrayContent(csv);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
 

@@ -19,9 +19,14 @@ public sealed partial class EpisodeGrain(
     TaskRuntimeCache cache,
     SiloCounters counters,
     TimeProvider time,
-    ILogger<EpisodeGrain> logger) : Grain, IEpisodeGrain, IStreamSubscriptionObserver, IAsyncObserver<EpisodeRequest>
+    ILogger<EpisodeGrain> logger) : Grain, IEpisodeGrain, IStreamSubscriptionObserver, IAsyncObserver<EpisodeRequest>, IRemindable
 {
+    /// <summary>Finishes work a dead or failing activation left behind: a queued episode stored but not run, or a learning
+    /// event not yet published. Registered only while such work exists.</summary>
+    public const string FinishReminder = "finish";
+
     private static readonly TimeSpan s_publishRetryPeriod = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_finishPeriod = TimeSpan.FromMinutes(1);
     private IGrainTimer? _publishRetry;
 
     private string EpisodeId => this.GetPrimaryKeyString();
@@ -85,16 +90,16 @@ public sealed partial class EpisodeGrain(
         }
 
         var updated = record with { FeedbackLabel = label, FeedbackAt = time.GetUtcNow() };
-        state.State = state.State with { Record = updated, PendingPublish = state.State.PendingPublish || learnable };
+        var published = !learnable || await TryPublishAsync(updated, LearningEventKind.Feedback, labelIndex);
+        state.State = state.State with { Record = updated, PendingPublish = state.State.PendingPublish || !published };
         await state.WriteStateAsync();
-        RecordLive(record.TaskId, record, labelIndex);
-        LogFeedback(logger, EpisodeId, record.TaskId, label, by);
-
-        if (learnable)
+        if (!published)
         {
-            await PublishAsync(updated, LearningEventKind.Feedback, labelIndex);
+            await SchedulePendingPublishAsync();
         }
 
+        RecordLive(record.TaskId, record, labelIndex);
+        LogFeedback(logger, EpisodeId, record.TaskId, label, by);
         return new FeedbackResult(EpisodeId, label, learnable, Duplicate: false);
     }
 
@@ -116,26 +121,69 @@ public sealed partial class EpisodeGrain(
 
         if (state.State.Record is null)
         {
+            // Durable as received, with a reminder, before any work: if this silo dies or the pipeline keeps failing, the
+            // reminder finishes the episode on whichever silo activates it next.
             state.State = new EpisodeState { Record = NewRecord(item, EpisodeStatus.Received) };
             await state.WriteStateAsync();
+            await this.RegisterOrUpdateReminder(FinishReminder, s_finishPeriod, s_finishPeriod);
         }
 
-        try
+        await FinishReceivedAsync(item);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != FinishReminder)
         {
-            await RunPipelineAsync(item);
+            return;
         }
-        catch (DomainException e)
+
+        if (state.State.Record is { Status: EpisodeStatus.Received } received)
         {
-            // Nothing will make this request valid later: record why so GET /v1/episodes/{id} can say so.
-            state.State = new EpisodeState { Record = NewRecord(item, EpisodeStatus.Failed) with { Error = $"{e.Reason}: {e.Message}", CompletedAt = time.GetUtcNow() } };
-            await state.WriteStateAsync();
-            LogQueuedFailed(logger, EpisodeId, e.Reason, e.Message);
+            LogFinishing(logger, EpisodeId, received.TaskId);
+            await FinishReceivedAsync(new EpisodeRequest(received.TaskId, received.Id, received.Features, received.Label, received.Source, received.SubmittedAt));
+        }
+        else if (state.State.PendingPublish)
+        {
+            await RetryPublishAsync(CancellationToken.None);
+        }
+        else
+        {
+            await ClearFinishReminderAsync();
         }
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
 
     public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+
+    private async Task FinishReceivedAsync(EpisodeRequest item)
+    {
+        try
+        {
+            await RunPipelineAsync(item);
+        }
+        catch (DomainException e) when (!e.IsTransient)
+        {
+            // Nothing will make this request valid later: record why so GET /v1/episodes/{id} can say so.
+            state.State = new EpisodeState { Record = NewRecord(item, EpisodeStatus.Failed) with { Error = $"{e.Reason}: {e.Message}", CompletedAt = time.GetUtcNow() } };
+            await state.WriteStateAsync();
+            LogQueuedFailed(logger, EpisodeId, e.Reason, e.Message);
+        }
+
+        if (!state.State.PendingPublish)
+        {
+            await ClearFinishReminderAsync();
+        }
+    }
+
+    private async Task ClearFinishReminderAsync()
+    {
+        if (await this.GetReminder(FinishReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
 
     private async Task<EpisodeRecord> RunPipelineAsync(EpisodeRequest request)
     {
@@ -158,20 +206,25 @@ public sealed partial class EpisodeGrain(
             Gate = verdict,
             CompletedAt = time.GetUtcNow(),
         };
-        state.State = new EpisodeState { Record = record, PendingPublish = verdict.Allowed };
+        var labelIndex = request.Label is null ? -1 : runtime.Definition.ClassIndex(request.Label);
+
+        // Publish, then store once: a crash in between leaves no reply, so the caller retries under the same id and the
+        // learner, idempotent by id, keeps the first event. A publish that fails stays pending in the stored state and a
+        // timer and a reminder retry it, so an acknowledged learnable episode always reaches the learner.
+        var published = !verdict.Allowed || await TryPublishAsync(record, LearningEventKind.Episode, labelIndex >= 0 ? labelIndex : null);
+        record = record with { LearningPublished = verdict.Allowed && published };
+        state.State = new EpisodeState { Record = record, PendingPublish = !published };
         await state.WriteStateAsync();
+        if (!published)
+        {
+            await SchedulePendingPublishAsync();
+        }
 
         counters.RecordEpisode(request.TaskId, critique.Dissonance, verdict.Allowed, verdict.Reasons);
         RecordTelemetry(request.TaskId, critique.Dissonance, verdict);
-        var labelIndex = request.Label is null ? -1 : runtime.Definition.ClassIndex(request.Label);
         if (labelIndex >= 0)
         {
             RecordLive(request.TaskId, record, labelIndex);
-        }
-
-        if (verdict.Allowed)
-        {
-            await PublishAsync(record, LearningEventKind.Episode, labelIndex >= 0 ? labelIndex : null);
         }
 
         return record;
@@ -193,17 +246,14 @@ public sealed partial class EpisodeGrain(
         }
     }
 
-    private async Task PublishAsync(EpisodeRecord record, LearningEventKind kind, int? labelIndex)
-    {
-        var stream = LearningStream(record.TaskId);
-        var e = ToEvent(record, kind, labelIndex);
-        if (await StreamPublisher.TryPublishAsync(stream, e, logger))
-        {
-            return;
-        }
+    private Task<bool> TryPublishAsync(EpisodeRecord record, LearningEventKind kind, int? labelIndex) =>
+        StreamPublisher.TryPublishAsync(LearningStream(record.TaskId), ToEvent(record, kind, labelIndex), logger);
 
-        // The reply still goes out; the event stays pending in grain state and a timer keeps trying.
+    /// <summary>The reply still goes out; a timer retries while this activation lives and a reminder after it is gone.</summary>
+    private async Task SchedulePendingPublishAsync()
+    {
         SchedulePublishRetry(s_publishRetryPeriod);
+        await this.RegisterOrUpdateReminder(FinishReminder, s_finishPeriod, s_finishPeriod);
     }
 
     private void SchedulePublishRetry(TimeSpan dueTime)
@@ -236,6 +286,7 @@ public sealed partial class EpisodeGrain(
         state.State = state.State with { PendingPublish = false, Record = record with { LearningPublished = true } };
         await state.WriteStateAsync();
         StopRetry();
+        await ClearFinishReminderAsync();
     }
 
     private void StopRetry()
@@ -278,6 +329,9 @@ public sealed partial class EpisodeGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queued episode {Episode} repeats an id already used for a different request; ignored")]
     private static partial void LogQueuedConflict(ILogger logger, string episode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reminder finishing queued episode {Episode} of task {Task}, left half-way by an earlier activation")]
+    private static partial void LogFinishing(ILogger logger, string episode, string task);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queued episode {Episode} failed ({Reason}): {Message}")]
     private static partial void LogQueuedFailed(ILogger logger, string episode, string reason, string message);

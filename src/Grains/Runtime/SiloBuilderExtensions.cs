@@ -24,16 +24,33 @@ public static class SiloBuilderExtensions
         services.AddOptions<RuntimeOptions>().BindConfiguration(RuntimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IArtifactStore>(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<SelfDissonanceOptions>>().Value;
-            return new LocalFolderArtifactStore(o.ArtifactDirectory ?? Path.Combine(o.DataDirectory, "artifacts"), sp.GetRequiredService<ILogger<LocalFolderArtifactStore>>());
-        });
         services.AddSingleton<ModelLoader>();
         services.AddSingleton<TaskRuntimeCache>();
         services.AddSingleton<SiloCounters>();
 
         var options = configuration.GetSection(SelfDissonanceOptions.Section).Get<SelfDissonanceOptions>() ?? new SelfDissonanceOptions();
+        if (Profiles.IsCluster(options.Profile))
+        {
+            silo.AddClusterProfileServices(ClusterConnections.From(configuration));
+        }
+        else
+        {
+            AddEmbeddedServices(silo, options);
+        }
+
+        silo.AddStartupTask(StartSiloAgentAsync);
+        return silo;
+    }
+
+    private static void AddEmbeddedServices(ISiloBuilder silo, SelfDissonanceOptions options)
+    {
+        var services = silo.Services;
+        services.AddSingleton<IArtifactStore>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<SelfDissonanceOptions>>().Value;
+            return new LocalFolderArtifactStore(o.ArtifactDirectory ?? Path.Combine(o.DataDirectory, "artifacts"), sp.GetRequiredService<ILogger<LocalFolderArtifactStore>>());
+        });
+
         if (options.StateStore == "Memory")
         {
             silo.AddMemoryGrainStorage(StorageNames.Control);
@@ -45,6 +62,8 @@ public static class SiloBuilderExtensions
             AddFileStorage(services, StorageNames.Episodes, options);
         }
 
+        // One silo: reminders only need to outlive an activation, not the process (a restart re-runs pending work on activation).
+        silo.UseInMemoryReminderService();
         silo.AddMemoryGrainStorage(StorageNames.PubSub);
         silo.AddMemoryStreams(StreamNames.Provider, streams =>
         {
@@ -52,9 +71,6 @@ public static class SiloBuilderExtensions
             // Queue-path streams are one per episode id; forget idle ones quickly so they do not pile up in memory.
             streams.ConfigurePullingAgent(o => o.Configure(a => a.StreamInactivityPeriod = TimeSpan.FromMinutes(2)));
         });
-
-        silo.AddStartupTask(StartSiloAgentAsync);
-        return silo;
     }
 
     private static void AddFileStorage(IServiceCollection services, string name, SelfDissonanceOptions options) =>

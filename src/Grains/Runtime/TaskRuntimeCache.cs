@@ -86,9 +86,10 @@ public sealed partial class TaskRuntimeCache(IGrainFactory grains, ModelLoader l
                 LogApplied(logger, change.TaskId, next.Proposer?.Production.Version, next.Critic?.Production.Version, next.Policy.Revision);
             }
         }
-        catch (Exception e) when (e is ArtifactIntegrityException or DomainException)
+        catch (Exception e) when (e is ArtifactIntegrityException or DomainException or IOException)
         {
-            // Keep serving the verified models already loaded; the refusal is logged and counted by the loader.
+            // Keep serving the verified models already loaded (an unreachable blob store included); the refusal is
+            // logged and counted by the loader, and the refresh timer tries again.
             LogKeptPrevious(logger, e, change.TaskId);
         }
     }
@@ -209,9 +210,9 @@ public sealed partial class TaskRuntimeCache(IGrainFactory grains, ModelLoader l
             {
                 canary = await loader.LoadAsync(canaryInfo, shape);
             }
-            catch (ArtifactIntegrityException e)
+            catch (Exception e) when (e is ArtifactIntegrityException or IOException)
             {
-                // A canary that fails verification is not served; production takes its share.
+                // A canary that fails verification or cannot be read is not served; production takes its share.
                 LogKeptPrevious(logger, e, serving.TaskId);
             }
         }

@@ -23,7 +23,15 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
                 LogIntegrity(logger, integrity.Key);
                 await Problems.WriteAsync(context, 503, ReasonCodes.ArtifactIntegrity, "A model artifact failed its integrity check and is not served.", $"Artifact '{integrity.Key}' was refused.");
                 return true;
+            case ArtifactStoreUnavailableException:
+                await Problems.WriteAsync(context, 503, ReasonCodes.StoreUnavailable, "The model store is unavailable.", "Serving continues with cached models; retry this operation later.");
+                return true;
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
+                return true;
+            case OrleansMessageRejectionException or SiloUnavailableException:
+                // A silo died and membership has not caught up yet; another attempt lands on a live silo.
+                context.Response.Headers.RetryAfter = "1";
+                await Problems.WriteAsync(context, 503, ReasonCodes.ClusterUnavailable, "Part of the cluster is unavailable.", "Retry shortly; episodes with an id are idempotent.");
                 return true;
             case TimeoutException:
                 await Problems.WriteAsync(context, 503, ReasonCodes.ModelUnavailable, "The cluster did not answer in time.", "Retry; episodes with an id are idempotent.");

@@ -22,17 +22,25 @@ public static class SiloApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        var profile = configuration[$"{SelfDissonanceOptions.Section}:Profile"] ?? "Embedded";
-        if (profile != "Embedded")
+        var profile = configuration[$"{SelfDissonanceOptions.Section}:Profile"] ?? Profiles.Embedded;
+        if (!Profiles.IsCluster(profile) && !string.Equals(profile, Profiles.Embedded, StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException($"SelfDissonance:Profile '{profile}' is not available in this build; the only profile is 'Embedded'.");
+            throw new InvalidOperationException($"SelfDissonance:Profile '{profile}' is unknown; use '{Profiles.Embedded}' (the default) or '{Profiles.Cluster}'.");
         }
 
         var host = configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
         builder.Services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(host.SiloPort, host.GatewayPort, serviceId: host.ServiceId, clusterId: host.ClusterId);
+            if (Profiles.IsCluster(profile))
+            {
+                silo.UseClusterMembership(host, ClusterConnections.From(configuration));
+            }
+            else
+            {
+                silo.UseLocalhostClustering(host.SiloPort, host.GatewayPort, serviceId: host.ServiceId, clusterId: host.ClusterId);
+            }
+
             silo.AddSelfDissonance();
             silo.AddDashboard();
         });

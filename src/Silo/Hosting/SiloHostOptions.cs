@@ -20,4 +20,21 @@ public sealed class SiloHostOptions
     /// <summary>Orleans client gateway port (for the SDK's cluster client).</summary>
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// The address other silos and clients reach this silo on (cluster profile). Loopback by default; a pod sets its
+    /// POD_IP here.
+    /// </summary>
+    [Required]
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Listen on all interfaces while advertising <see cref="AdvertisedAddress"/> (containers).</summary>
+    public bool ListenOnAnyHostAddress { get; set; }
+
+    /// <summary>
+    /// Cluster profile: how a dead silo is detected. "Fast" (default) probes every second and declares a silo dead after
+    /// two missed probes (under 10 s on loopback, measured in the README); "Default" keeps Orleans' own settings.
+    /// </summary>
+    [RegularExpression("^(Fast|Default)$")]
+    public string FailureDetection { get; set; } = "Fast";
 }

@@ -4,12 +4,12 @@ using System.Text;
 using System.Text.Json;
 using SelfDissonance.Client.Contracts;
 using SelfDissonance.Tasks;
-using SelfDissonance.Testing;
+using Xunit;
 
-namespace SelfDissonance.Silo.Tests;
+namespace SelfDissonance.Testing;
 
 /// <summary>Small HTTP helpers over API v1, reading answers into the SDK's wire contracts.</summary>
-internal static class Api
+public static class Api
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -61,18 +61,4 @@ internal static class Api
 
     public static async Task<TaskMetricsResponse> MetricsAsync(this HttpClient http, string id) =>
         await (await http.GetAsync($"/v1/tasks/{id}/metrics", Ct)).ReadAsync<TaskMetricsResponse>();
-
-    /// <summary>The repository root (holds SelfDissonance.sln), for shipped sample files.</summary>
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SelfDissonance.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("SelfDissonance.sln not found above the test binaries.");
-    }
 }

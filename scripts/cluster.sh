@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Starts N silo processes of the cluster profile on loopback (default 3), each with its own silo, gateway and HTTP
+# port, sharing the Redis and Azurite from scripts/services.sh. Logs in .data/cluster/silo-<i>.log.
+#   scripts/cluster.sh [N]      start (silo i: HTTP 5080+i, silo port 11111+i, gateway 30000+i; i from 0)
+#   scripts/cluster.sh stop     stop every silo it started (SIGTERM: they leave the cluster cleanly)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=.data/cluster
+mkdir -p "$dir"
+
+if [ "${1:-}" = "stop" ]; then
+  for f in "$dir"/silo-*.pid; do
+    [ -f "$f" ] || continue
+    kill -TERM "$(cat "$f")" 2>/dev/null && echo "stopping $(basename "$f" .pid)"
+    rm -f "$f"
+  done
+  exit 0
+fi
+
+n="${1:-3}"
+if [ -z "${ConnectionStrings__Redis:-}" ] || [ -z "${ConnectionStrings__Blob:-}" ]; then
+  eval "$(bash scripts/services.sh | grep '^export ')"
+fi
+
+echo "==> building the silo (Release)"
+dotnet build src/Silo -c Release --nologo -v quiet >/dev/null
+dll=src/Silo/bin/Release/net10.0/SelfDissonance.Silo.dll
+
+for i in $(seq 0 $((n - 1))); do
+  http=$((5080 + i))
+  SelfDissonance__Profile=Cluster \
+  SelfDissonance__Silo__SiloPort=$((11111 + i)) \
+  SelfDissonance__Silo__GatewayPort=$((30000 + i)) \
+  ASPNETCORE_URLS="http://127.0.0.1:$http" \
+    nohup dotnet "$dll" >"$dir/silo-$i.log" 2>&1 &
+  echo $! >"$dir/silo-$i.pid"
+  echo "silo $i: http://127.0.0.1:$http (silo port $((11111 + i)), gateway $((30000 + i))), log $dir/silo-$i.log"
+done
+
+for i in $(seq 0 $((n - 1))); do
+  http=$((5080 + i))
+  for _ in $(seq 1 600); do
+    curl -fsS "http://127.0.0.1:$http/readyz" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  curl -fsS "http://127.0.0.1:$http/readyz" >/dev/null 2>&1 && echo "silo $i ready" || echo "silo $i not ready yet: see $dir/silo-$i.log"
+done

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the cluster profile and its tests need when missing: redis-server (Debian package) and Azurite
+# (npm, into tools/azurite from its package-lock.json). Safe to run again; prints what it did.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "==> installing redis-server (apt-get)"
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get install -y -q redis-server >/dev/null 2>&1 || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q redis-server >/dev/null; }
+  # The Debian package starts a system Redis on 6379; our scripts and tests start their own on other ports.
+fi
+echo "    $(redis-server --version | cut -d' ' -f1-3)"
+
+if [ ! -x tools/azurite/node_modules/.bin/azurite-blob ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "error: npm is needed to install Azurite (tools/azurite); install Node.js 20+" >&2
+    exit 1
+  fi
+  echo "==> installing Azurite (npm ci in tools/azurite)"
+  (cd tools/azurite && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+echo "    azurite $(node -p "require('./tools/azurite/node_modules/azurite/package.json').version")"

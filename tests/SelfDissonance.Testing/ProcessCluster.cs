@@ -1,0 +1,108 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace SelfDissonance.Testing;
+
+/// <summary>
+/// N silo processes of the cluster profile sharing one Redis and one Azurite, under a cluster id of their own so
+/// several clusters can share the services. Also gives the test an Orleans cluster client for looking inside.
+/// </summary>
+public sealed class ProcessCluster : IAsyncDisposable
+{
+    private readonly ClusterServices _services;
+    private IHost? _clientHost;
+
+    public ProcessCluster(ClusterServices services, int silos, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        _services = services;
+        ClusterId = $"c-{Guid.NewGuid():N}"[..14];
+        Environment = new Dictionary<string, string?>
+        {
+            ["SelfDissonance__Profile"] = "Cluster",
+            ["ConnectionStrings__Redis"] = services.Redis.ConnectionString,
+            ["ConnectionStrings__Blob"] = services.Azurite.ConnectionString,
+            ["SelfDissonance__Silo__ClusterId"] = ClusterId,
+            ["SelfDissonance__Silo__ServiceId"] = ClusterId,
+            ["SelfDissonance__Blob__Container"] = ClusterId,
+            ["SelfDissonance__DataDirectory"] = Path.Combine(Path.GetTempPath(), ClusterId),
+            ["SelfDissonance__Learning__CycleInterval"] = "00:00:02",
+            ["SelfDissonance__Runtime__CounterFlushInterval"] = "00:00:00.200",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__SelfDissonance"] = "Information",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
+        {
+            Environment[k] = v;
+        }
+
+        Silos = [.. Enumerable.Range(0, silos).Select(i => new SiloProcess($"silo-{i}", Environment))];
+    }
+
+    public string ClusterId { get; }
+
+    public Dictionary<string, string?> Environment { get; }
+
+    public List<SiloProcess> Silos { get; }
+
+    public IClusterClient Client => _clientHost?.Services.GetRequiredService<IClusterClient>() ?? throw new InvalidOperationException("Call ConnectClientAsync first.");
+
+    /// <summary>Starts every silo; the first alone, so the cluster forms around it quickly, then the rest together.</summary>
+    public async Task StartAsync()
+    {
+        await Silos[0].StartAsync();
+        await Task.WhenAll(Silos.Skip(1).Select(s => s.StartAsync()));
+    }
+
+    public SiloProcess AddSilo()
+    {
+        var silo = new SiloProcess($"silo-{Silos.Count}", Environment);
+        Silos.Add(silo);
+        return silo;
+    }
+
+    public async Task<IClusterClient> ConnectClientAsync()
+    {
+        if (_clientHost is null)
+        {
+            _clientHost = new HostBuilder()
+                .UseOrleansClient(client =>
+                {
+                    client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(_services.Redis.ConnectionString));
+                    client.Configure<ClusterOptions>(o =>
+                    {
+                        o.ClusterId = ClusterId;
+                        o.ServiceId = ClusterId;
+                    });
+                })
+                .Build();
+            await _clientHost.StartAsync();
+        }
+
+        return Client;
+    }
+
+    public async Task StopAllAsync() => await Task.WhenAll(Silos.Select(s => s.StopAsync()));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_clientHost is not null)
+        {
+            try
+            {
+                await _clientHost.StopAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            _clientHost.Dispose();
+        }
+
+        foreach (var silo in Silos)
+        {
+            await silo.DisposeAsync();
+        }
+    }
+}
