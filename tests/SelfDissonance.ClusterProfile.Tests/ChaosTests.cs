@@ -117,6 +117,16 @@ public sealed class ChaosTests(ClusterServices services, ITestOutputHelper outpu
             return false;
         }, TimeSpan.FromSeconds(60), "a promotion after the kill");
 
+        // Where anything missing stands, so a failure explains itself.
+        var missing = new Dictionary<string, int>();
+        foreach (var id in acked.Where(id => !records.ContainsKey(id)).Take(200))
+        {
+            var answer = await survivors[0].Http.GetAsync($"/v1/episodes/{id}", Ct);
+            var key = answer.StatusCode == HttpStatusCode.OK ? JsonSerializer.Deserialize<EpisodeRecordResponse>(await answer.Content.ReadAsStringAsync(Ct), Json)!.Status : ((int)answer.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            missing[key] = missing.GetValueOrDefault(key) + 1;
+        }
+
+        var queues = await StreamQueues.DescribeAsync(services.Redis.ConnectionString, cluster.ClusterId);
         var errorsAfterConvergence = load.ServerErrors.Where(e => e.StartedAt > convergedAt && e.Gateway != victim.Name).ToList();
         var report = new
         {
@@ -137,10 +147,19 @@ public sealed class ChaosTests(ClusterServices services, ITestOutputHelper outpu
             feedbackMissing,
             promotedAfterKill = promotedAfterKill is not null,
             episodesOnKilledSilo = onVictim.Count,
+            learnerEventsConsumed = status.EventsConsumed,
+            learnerCycles = status.Cycles,
+            missingByStatus = missing,
+            queues,
         };
         var json = JsonSerializer.Serialize(report);
         output.WriteLine(json);
         Report.Write("chaos", json);
+        foreach (var silo in cluster.Silos)
+        {
+            Report.Write($"chaos-{silo.Name}.log", silo.Tail(400));
+        }
+
 
         Assert.True(acked.Count > 500, $"too little load to mean anything: {json}");
         Assert.Equal(0, lost);

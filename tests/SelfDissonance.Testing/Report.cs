@@ -9,6 +9,6 @@ public static class Report
     public static void Write(string name, string json)
     {
         var dir = Directory.CreateDirectory(Path.Combine(RepoPaths.Root, ".data", "reports"));
-        File.WriteAllText(Path.Combine(dir.FullName, $"{name}.json"), json);
+        File.WriteAllText(Path.Combine(dir.FullName, Path.HasExtension(name) ? name : $"{name}.json"), json);
     }
 }

@@ -1,11 +1,37 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.Streams;
+using SelfDissonance.Streaming.RedisStreams;
+
 namespace SelfDissonance.Runtime;
 
+/// <summary>
+/// The cluster profile's stream provider: every SelfDissonance stream (queue path, learning, control) on durable Redis
+/// Streams under the same provider name the embedded default gives memory streams, so grains do not know which runs.
+/// </summary>
 internal static class ClusterStreams
 {
-    // Placeholder until the Redis Streams provider lands: memory streams keep the profile buildable.
-    public static ISiloBuilder AddClusterStreams(this ISiloBuilder silo, string redis)
-    {
-        _ = redis;
-        return silo.AddMemoryStreams(StreamNames.Provider, s => s.ConfigurePartitioning(8));
-    }
+    /// <summary>Tuning keys (QueueCount, MaxStreamLength, ClaimIdleTime, MaxDeliveries, ...) of <see cref="RedisStreamOptions"/>.</summary>
+    public const string Section = "SelfDissonance:Streams";
+
+    public static ISiloBuilder AddClusterStreams(this ISiloBuilder silo, string redis) =>
+        silo.AddRedisStreams(
+            StreamNames.Provider,
+            o =>
+            {
+                silo.Configuration.GetSection(Section).Bind(o);
+                o.ConnectionString = redis;
+            },
+            s =>
+            {
+                // Explicit subscriptions too: each silo agent subscribes to the control stream (stored in PubSubStore, Redis).
+                s.ConfigureStreamPubSub(StreamPubSubType.ExplicitGrainBasedAndImplicit);
+                s.ConfigurePullingAgent(o => o.Configure(a =>
+                {
+                    // Queue-path streams are one per episode id; forget idle ones quickly.
+                    a.StreamInactivityPeriod = TimeSpan.FromMinutes(2);
+                    // A consumer that keeps throwing holds its stream this long per delivery round, not Orleans' default
+                    // minute; after MaxDeliveries rounds the entry is dead-lettered (an episode's reminder still finishes it).
+                    a.MaxEventDeliveryTime = TimeSpan.FromSeconds(10);
+                }));
+            });
 }

@@ -6,7 +6,7 @@ namespace SelfDissonance.Runtime;
 
 /// <summary>
 /// Publishing with bounded retries. Memory streams throw when a queue holds 16,384 events and have no back-pressure
-/// (GOTCHAS 2); a short backoff rides out bursts. Callers decide what happens when every attempt fails.
+/// (GOTCHAS 2); Redis Streams fail while Redis is unreachable. A short backoff rides out bursts and blips. Callers decide what happens when every attempt fails.
 /// </summary>
 public static partial class StreamPublisher
 {
@@ -21,7 +21,7 @@ public static partial class StreamPublisher
                 await stream.OnNextAsync(item);
                 return true;
             }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or OrleansException)
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or OrleansException or StackExchange.Redis.RedisException)
             {
                 if (attempt >= s_backoff.Length)
                 {
