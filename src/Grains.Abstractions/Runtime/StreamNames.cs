@@ -3,7 +3,11 @@ namespace SelfDissonance.Runtime;
 /// <summary>Stream provider and namespaces. Keys: learning = task id; episode requests = episode id; control = <see cref="ControlKey"/>.</summary>
 public static class StreamNames
 {
+    /// <summary>Queue-path and learning streams: implicit subscriptions only, so no pub-sub state per stream.</summary>
     public const string Provider = "sd";
+
+    /// <summary>The control stream's provider: explicit subscriptions (one per silo agent), kept in PubSubStore.</summary>
+    public const string ControlProvider = "sd-control";
 
     /// <summary>Learnable episodes and feedback, per task; the learner subscribes implicitly.</summary>
     public const string Learning = "sd-learning";

@@ -13,7 +13,8 @@ internal static class ClusterStreams
     /// <summary>Tuning keys (QueueCount, MaxStreamLength, ClaimIdleTime, MaxDeliveries, ...) of <see cref="RedisStreamOptions"/>.</summary>
     public const string Section = "SelfDissonance:Streams";
 
-    public static ISiloBuilder AddClusterStreams(this ISiloBuilder silo, string redis) =>
+    public static ISiloBuilder AddClusterStreams(this ISiloBuilder silo, string redis)
+    {
         silo.AddRedisStreams(
             StreamNames.Provider,
             o =>
@@ -23,8 +24,9 @@ internal static class ClusterStreams
             },
             s =>
             {
-                // Explicit subscriptions too: each silo agent subscribes to the control stream (stored in PubSubStore, Redis).
-                s.ConfigureStreamPubSub(StreamPubSubType.ExplicitGrainBasedAndImplicit);
+                // Implicit only: the episode and learner grains subscribe by stream namespace, so no pub-sub grain or
+                // Redis key is created per queued episode's stream.
+                s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
                 s.ConfigurePullingAgent(o => o.Configure(a =>
                 {
                     // Queue-path streams are one per episode id; forget idle ones quickly.
@@ -34,4 +36,16 @@ internal static class ClusterStreams
                     a.MaxEventDeliveryTime = TimeSpan.FromSeconds(10);
                 }));
             });
+
+        // The control stream: one stream, a subscription per silo agent (explicit, kept in PubSubStore in Redis).
+        return silo.AddRedisStreams(
+            StreamNames.ControlProvider,
+            o =>
+            {
+                o.ConnectionString = redis;
+                o.QueueCount = 1;
+                o.MaxStreamLength = 10_000;
+            },
+            s => s.ConfigureStreamPubSub(StreamPubSubType.ExplicitGrainBasedAndImplicit));
+    }
 }

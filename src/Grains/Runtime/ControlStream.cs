@@ -10,5 +10,5 @@ public static class ControlStream
 
     /// <summary>Best effort: when publishing fails, silos still converge through their periodic cache refresh.</summary>
     public static Task PublishAsync(Grain grain, ControlEvent change, ILogger logger) =>
-        StreamPublisher.TryPublishAsync(Get(grain.GetStreamProvider(StreamNames.Provider)), change, logger);
+        StreamPublisher.TryPublishAsync(Get(grain.GetStreamProvider(StreamNames.ControlProvider)), change, logger);
 }

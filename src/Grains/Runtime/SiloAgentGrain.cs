@@ -28,7 +28,7 @@ public sealed partial class SiloAgentGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _local = this.GetPrimaryKeyString() == KeyFor(silo.SiloAddress);
-        var stream = ControlStream.Get(this.GetStreamProvider(StreamNames.Provider));
+        var stream = ControlStream.Get(this.GetStreamProvider(StreamNames.ControlProvider));
         var handles = await stream.GetAllSubscriptionHandles();
         if (!_local)
         {

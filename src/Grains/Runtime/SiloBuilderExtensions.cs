@@ -68,9 +68,12 @@ public static class SiloBuilderExtensions
         silo.AddMemoryStreams(StreamNames.Provider, streams =>
         {
             streams.ConfigurePartitioning(8);
+            // Implicit subscriptions only: no pub-sub state per queued episode's stream.
+            streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
             // Queue-path streams are one per episode id; forget idle ones quickly so they do not pile up in memory.
             streams.ConfigurePullingAgent(o => o.Configure(a => a.StreamInactivityPeriod = TimeSpan.FromMinutes(2)));
         });
+        silo.AddMemoryStreams(StreamNames.ControlProvider, streams => streams.ConfigurePartitioning(1));
     }
 
     private static void AddFileStorage(IServiceCollection services, string name, SelfDissonanceOptions options) =>
