@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Episodes/s of a 3-silo cluster-profile cluster against one embedded-default silo, measured in one run with the same
+# Episodes/s of a 3-silo cluster-profile cluster against one embedded-default silo (and one cluster-profile silo),
+# measured in one run with the same
 # client load: three wrk processes (one per gateway; all three at the single silo for the embedded default), each
 # with C connections for D seconds of sync episodes. Needs wrk (apt-get install wrk).
 #   scripts/bench-cluster.sh [DURATION_S=20] [CONNECTIONS_PER_WRK=8]
@@ -48,11 +49,19 @@ embedded_result="$(load http://127.0.0.1:5090 http://127.0.0.1:5090 http://127.0
 kill "$embedded"; wait "$embedded" 2>/dev/null || true; embedded=""
 echo "    $embedded_result"
 
+export Logging__LogLevel__Default=Warning
+echo "==> cluster profile: one silo, Redis, Azurite (the cost of Redis state and streams alone)"
+export SelfDissonance__Silo__ClusterId="bench1-$RANDOM"
+export SelfDissonance__Silo__ServiceId="$SelfDissonance__Silo__ClusterId"
+bash scripts/cluster.sh 1 >/dev/null
+prepare http://127.0.0.1:5080
+echo "    $(load http://127.0.0.1:5080 http://127.0.0.1:5080 http://127.0.0.1:5080)"
+bash scripts/cluster.sh stop >/dev/null; sleep 2
+
 echo "==> cluster profile: three silos, Redis, Azurite"
-export SelfDissonance__Silo__ClusterId="bench-$RANDOM" Logging__LogLevel__Default=Warning
+export SelfDissonance__Silo__ClusterId="bench3-$RANDOM"
 export SelfDissonance__Silo__ServiceId="$SelfDissonance__Silo__ClusterId"
 bash scripts/cluster.sh 3 >/dev/null
 prepare http://127.0.0.1:5080
-cluster_result="$(load http://127.0.0.1:5080 http://127.0.0.1:5081 http://127.0.0.1:5082)"
-echo "    $cluster_result"
+echo "    $(load http://127.0.0.1:5080 http://127.0.0.1:5081 http://127.0.0.1:5082)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); wrk: 3 processes x $conns connections x ${duration} s"

@@ -9,6 +9,7 @@ namespace SelfDissonance.RedisStreams.Tests;
 public static class ProbeLedger
 {
     private static readonly ConcurrentDictionary<string, ConcurrentQueue<string>> s_deliveries = new();
+    private static readonly ConcurrentDictionary<string, ConcurrentQueue<string>> s_senders = new();
     private static readonly ConcurrentDictionary<string, byte> s_processed = new();
     private static readonly ConcurrentDictionary<string, ConcurrentQueue<int>> s_order = new();
     private static readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> s_gates = new();
@@ -21,10 +22,18 @@ public static class ProbeLedger
         set => s_blockedSilo = value;
     }
 
-    public static void RecordDelivery(string id, string silo) => s_deliveries.GetOrAdd(id, _ => new()).Enqueue(silo);
+    /// <summary>Records one OnNextAsync call: the consumer's silo and the silo of the pulling agent that called it.</summary>
+    public static void RecordDelivery(string id, string silo, string? agentSilo)
+    {
+        s_senders.GetOrAdd(id, _ => new()).Enqueue(agentSilo ?? "unknown");
+        s_deliveries.GetOrAdd(id, _ => new()).Enqueue(silo);
+    }
 
     /// <summary>The silos an event was delivered to, one entry per OnNextAsync call.</summary>
     public static IReadOnlyList<string> Deliveries(string id) => s_deliveries.TryGetValue(id, out var d) ? [.. d] : [];
+
+    /// <summary>The silos of the pulling agents that delivered an event, one entry per OnNextAsync call.</summary>
+    public static IReadOnlyList<string> DeliveredBy(string id) => s_senders.TryGetValue(id, out var s) ? [.. s] : [];
 
     /// <summary>Processes an event unless its id was processed already; the stream's processing order is kept.</summary>
     public static void RecordProcessed(ProbeEvent e, string streamKey)

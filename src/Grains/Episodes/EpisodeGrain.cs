@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using SelfDissonance.Learning;
@@ -14,11 +15,15 @@ namespace SelfDissonance.Episodes;
 /// Idempotent by id: a completed episode returns its stored record and never runs or learns twice.
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.EpisodeRequests)]
+// On the silo that received the request (gateway or stream agent): a new episode then costs no extra silo hop; the
+// proposer, critic and gate it calls are stateless workers on the same silo.
+[Orleans.Placement.PreferLocalPlacement]
 public sealed partial class EpisodeGrain(
     [PersistentState("episode", StorageNames.Episodes)] IPersistentState<EpisodeState> state,
     TaskRuntimeCache cache,
     SiloCounters counters,
     TimeProvider time,
+    IOptions<RuntimeOptions> options,
     ILogger<EpisodeGrain> logger) : Grain, IEpisodeGrain, IStreamSubscriptionObserver, IAsyncObserver<EpisodeRequest>, IRemindable
 {
     /// <summary>Finishes work a dead or failing activation left behind: a queued episode stored but not run, or a learning
@@ -26,7 +31,6 @@ public sealed partial class EpisodeGrain(
     public const string FinishReminder = "finish";
 
     private static readonly TimeSpan s_publishRetryPeriod = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan s_finishPeriod = TimeSpan.FromMinutes(1);
     private IGrainTimer? _publishRetry;
 
     private string EpisodeId => this.GetPrimaryKeyString();
@@ -125,7 +129,7 @@ public sealed partial class EpisodeGrain(
             // reminder finishes the episode on whichever silo activates it next.
             state.State = new EpisodeState { Record = NewRecord(item, EpisodeStatus.Received) };
             await state.WriteStateAsync();
-            await this.RegisterOrUpdateReminder(FinishReminder, s_finishPeriod, s_finishPeriod);
+            await this.RegisterOrUpdateReminder(FinishReminder, options.Value.FinishReminderPeriod, options.Value.FinishReminderPeriod);
         }
 
         await FinishReceivedAsync(item);
@@ -190,6 +194,8 @@ public sealed partial class EpisodeGrain(
         var runtime = await cache.GetRequiredAsync(request.TaskId);
         if (!runtime.CanServe)
         {
+            // Models missing on this silo (a store outage, or a bootstrap elsewhere a moment ago): look once more.
+            runtime = await cache.RefreshAsync(request.TaskId) ?? runtime;
             runtime.RequireProposer();
             runtime.RequireCritic();
         }
@@ -253,7 +259,7 @@ public sealed partial class EpisodeGrain(
     private async Task SchedulePendingPublishAsync()
     {
         SchedulePublishRetry(s_publishRetryPeriod);
-        await this.RegisterOrUpdateReminder(FinishReminder, s_finishPeriod, s_finishPeriod);
+        await this.RegisterOrUpdateReminder(FinishReminder, options.Value.FinishReminderPeriod, options.Value.FinishReminderPeriod);
     }
 
     private void SchedulePublishRetry(TimeSpan dueTime)

@@ -14,4 +14,11 @@ public sealed class RuntimeOptions
     /// <summary>Safety net behind the control stream: cached tasks are re-read this often.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan CacheRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Period of the reminder that finishes a queued episode a dead or failing activation left half-way (and retries a
+    /// learning event that could not be published). Orleans' minimum reminder period is lowered to match when shorter.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan FinishReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -24,6 +24,12 @@ public static class SiloBuilderExtensions
         services.AddOptions<RuntimeOptions>().BindConfiguration(RuntimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
+        var runtime = configuration.GetSection(RuntimeOptions.Section).Get<RuntimeOptions>() ?? new RuntimeOptions();
+        if (runtime.FinishReminderPeriod < TimeSpan.FromMinutes(1))
+        {
+            services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = runtime.FinishReminderPeriod);
+        }
+
         services.AddSingleton<ModelLoader>();
         services.AddSingleton<TaskRuntimeCache>();
         services.AddSingleton<SiloCounters>();

@@ -185,7 +185,22 @@ public sealed partial class TaskRuntimeCache(IGrainFactory grains, ModelLoader l
 
         var policy = await grains.GetGrain<IMetaControllerGrain>(taskId).GetPolicyAsync();
         var runtime = new TaskRuntime(snapshot, policy, null, null) { LastChangeAt = time.GetUtcNow() };
-        return snapshot.Bootstrapped ? await LoadServingAsync(runtime) : runtime;
+        if (!snapshot.Bootstrapped)
+        {
+            return runtime;
+        }
+
+        try
+        {
+            return await LoadServingAsync(runtime);
+        }
+        catch (IOException e)
+        {
+            // The artifact store is unreachable: know the task (schema, policy) without models. Serving answers 503
+            // model_unavailable, queued work waits, and the next refresh or episode tries the models again.
+            LogModelsUnavailable(logger, e, taskId);
+            return runtime;
+        }
     }
 
     private async Task<TaskRuntime> LoadServingAsync(TaskRuntime runtime)
@@ -239,6 +254,9 @@ public sealed partial class TaskRuntimeCache(IGrainFactory grains, ModelLoader l
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Task {Task}: a change could not be applied; this silo keeps serving the models it has verified")]
     private static partial void LogKeptPrevious(ILogger logger, Exception exception, string task);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Task}: models could not be loaded (artifact store unavailable); serving waits for the store")]
+    private static partial void LogModelsUnavailable(ILogger logger, Exception exception, string task);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing task {Task} failed; will retry")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception, string task);

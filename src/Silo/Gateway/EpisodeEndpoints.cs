@@ -31,7 +31,18 @@ public static class EpisodeEndpoints
 
     private static async Task<IResult> SubmitBatchAsync(string task, HttpContext context, IGrainFactory grains, TaskRuntimeCache cache, Microsoft.Extensions.Options.IOptions<GatewayOptions> options)
     {
-        var runtime = await ServingRuntimeAsync(cache, task);
+        // Accepting needs the schema, not the models: queued work is taken (durably) even while this silo cannot load
+        // its models, and runs once it can.
+        var runtime = await cache.GetAsync(TaskId(task)) ?? throw DomainException.TaskNotFound(task);
+        if (!runtime.Task.Bootstrapped)
+        {
+            runtime = await cache.RefreshAsync(task) ?? throw DomainException.TaskNotFound(task);
+            if (!runtime.Task.Bootstrapped)
+            {
+                throw DomainException.NotBootstrapped(task);
+            }
+        }
+
         var body = await RequestReader.ReadJsonAsync<List<WireEpisodeRequest>>(context.Request, context.RequestAborted);
         if (body.Count == 0 || body.Count > options.Value.MaxBatch)
         {
