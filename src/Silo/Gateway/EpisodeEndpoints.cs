@@ -12,11 +12,11 @@ public static class EpisodeEndpoints
 {
     public static RouteGroupBuilder MapEpisodeEndpoints(this RouteGroupBuilder v1)
     {
-        v1.MapPost("/tasks/{task}/episodes", RunAsync);
-        v1.MapPost("/tasks/{task}/episodes:batch", SubmitBatchAsync);
-        v1.MapPost("/tasks/{task}/predict", PredictAsync);
-        v1.MapGet("/episodes/{id}", GetAsync);
-        v1.MapPost("/episodes/{id}/feedback", FeedbackAsync);
+        v1.MapPost("/tasks/{task}/episodes", RunAsync).Describe<WireEpisodeRequest, EpisodeResponse>("RunEpisode", "Run one episode now: prediction, critic, dissonance, gate verdict. An id makes retries idempotent.");
+        v1.MapPost("/tasks/{task}/episodes:batch", SubmitBatchAsync).Describe<List<WireEpisodeRequest>, BatchAcceptedResponse>("SubmitEpisodes", "Queue episodes on the durable stream; 202 once they are stored.", StatusCodes.Status202Accepted);
+        v1.MapPost("/tasks/{task}/predict", PredictAsync).Describe<PredictRequest, PredictResponse>("Predict", "Predictions only (one object or an array): no episode, no learning.");
+        v1.MapGet("/episodes/{id}", GetAsync).Describe<EpisodeRecordResponse>("GetEpisode", "An episode's full record and the lineage of the models that answered.");
+        v1.MapPost("/episodes/{id}/feedback", FeedbackAsync).Describe<FeedbackRequest, FeedbackResponse>("Feedback", "A late label for an episode.", StatusCodes.Status202Accepted);
         return v1;
     }
 

@@ -12,7 +12,7 @@ public static class MetricsEndpoints
 {
     public static RouteGroupBuilder MapTaskMetricsEndpoints(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/tasks/{task}/metrics", GetAsync);
+        v1.MapGet("/tasks/{task}/metrics", GetAsync).Describe<TaskMetricsResponse>("TaskMetrics", "Episodes, dissonance, gate blocks, lambda, budget, accuracy per version, learner counters.");
         return v1;
     }
 

@@ -11,9 +11,9 @@ public static class ModelEndpoints
 {
     public static RouteGroupBuilder MapModelEndpoints(this RouteGroupBuilder v1)
     {
-        v1.MapPost("/tasks/{task}/learn", LearnAsync);
-        v1.MapGet("/tasks/{task}/models", ListAsync);
-        v1.MapPost("/tasks/{task}/models/{role}/rollback", RollbackAsync);
+        v1.MapPost("/tasks/{task}/learn", LearnAsync).Describe<LearnResponse>("Learn", "Run a learning cycle now.");
+        v1.MapGet("/tasks/{task}/models", ListAsync).Describe<ModelsResponse>("ListModels", "Versions with lineage and production history, per role.");
+        v1.MapPost("/tasks/{task}/models/{role}/rollback", RollbackAsync).Describe<RollbackResponse>("Rollback", "Move production back to the previous version (role: proposer or critic).");
         return v1;
     }
 

@@ -10,9 +10,9 @@ public static class PolicyEndpoints
 {
     public static RouteGroupBuilder MapPolicyEndpoints(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/tasks/{task}/policy", GetAsync);
-        v1.MapPut("/tasks/{task}/policy", UpdateAsync);
-        v1.MapGet("/tasks/{task}/policy/history", HistoryAsync);
+        v1.MapGet("/tasks/{task}/policy", GetAsync).Describe<PolicyResponse>("GetPolicy", "The task's policy.");
+        v1.MapPut("/tasks/{task}/policy", UpdateAsync).Describe<PolicyUpdate, PolicyResponse>("UpdatePolicy", "Validated partial update; out-of-range fields are named with their range.");
+        v1.MapGet("/tasks/{task}/policy/history", HistoryAsync).Describe<List<PolicyChangeResponse>>("PolicyHistory", "Every policy revision: who, when, why.");
         return v1;
     }
 

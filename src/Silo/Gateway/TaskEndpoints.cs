@@ -12,10 +12,12 @@ public static class TaskEndpoints
 {
     public static RouteGroupBuilder MapTaskEndpoints(this RouteGroupBuilder v1, GatewayOptions options)
     {
-        v1.MapPost("/tasks", CreateAsync);
-        v1.MapGet("/tasks", ListAsync);
-        v1.MapGet("/tasks/{task}", GetAsync);
-        v1.MapPost("/tasks/{task}/bootstrap", BootstrapAsync).WithMetadata(new BodyLimit(options.MaxBootstrapBytes));
+        v1.MapPost("/tasks", CreateAsync).Describe<CreateTaskRequest, TaskResponse>("CreateTask", "Create a task: ordered numeric features, 2-100 classes, optional policy.", StatusCodes.Status201Created);
+        v1.MapGet("/tasks", ListAsync).Describe<TaskListResponse>("ListTasks", "Task ids.");
+        v1.MapGet("/tasks/{task}", GetAsync).Describe<TaskResponse>("GetTask", "Schema, policy, production versions and feature statistics.");
+        v1.MapPost("/tasks/{task}/bootstrap", BootstrapAsync).WithMetadata(new BodyLimit(options.MaxBootstrapBytes))
+            .Describe<BootstrapRequest, BootstrapResponse>("Bootstrap", "Train proposer v1 and critic v1 from JSON rows or text/csv (label and split columns).")
+            .Accepts<string>("text/csv");
         return v1;
     }
 

@@ -50,6 +50,12 @@ public static class SiloApp
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddSiloHealthChecks();
+        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "SelfDissonance API";
+            document.Info.Description = "HTTP API v1 of the SelfDissonance gateway silo. Errors are application/problem+json with a stable reason code.";
+            return Task.CompletedTask;
+        }));
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -58,6 +64,7 @@ public static class SiloApp
         app.UseBodyLimits();
 
         app.MapSiloHealth();
+        app.MapOpenApi("/openapi/{documentName}.json");
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         var gateway = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value;
         app.MapGroup("/v1")
