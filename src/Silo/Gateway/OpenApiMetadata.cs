@@ -3,6 +3,7 @@ namespace SelfDissonance.Silo.Gateway;
 /// <summary>
 /// What the OpenAPI document says of a route. Handlers read their bodies through <see cref="RequestReader"/> (strict
 /// JSON) and return <see cref="IResult"/>, so request and response types are declared here rather than inferred.
+/// Declared request content types also take part in routing: a body of another type is answered 415 before the handler.
 /// </summary>
 public static class OpenApiMetadata
 {

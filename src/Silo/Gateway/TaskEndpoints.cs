@@ -16,8 +16,8 @@ public static class TaskEndpoints
         v1.MapGet("/tasks", ListAsync).Describe<TaskListResponse>("ListTasks", "Task ids.");
         v1.MapGet("/tasks/{task}", GetAsync).Describe<TaskResponse>("GetTask", "Schema, policy, production versions and feature statistics.");
         v1.MapPost("/tasks/{task}/bootstrap", BootstrapAsync).WithMetadata(new BodyLimit(options.MaxBootstrapBytes))
-            .Describe<BootstrapRequest, BootstrapResponse>("Bootstrap", "Train proposer v1 and critic v1 from JSON rows or text/csv (label and split columns).")
-            .Accepts<string>("text/csv");
+            .Describe<BootstrapResponse>("Bootstrap", "Train proposer v1 and critic v1 from JSON rows or text/csv (label and split columns).")
+            .Accepts<BootstrapRequest>("application/json", "text/csv");
         return v1;
     }
 
