@@ -1,0 +1,405 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SelfDissonance.Client.Contracts;
+using SelfDissonance.Client.Http;
+
+namespace SelfDissonance.Client;
+
+/// <summary>
+/// <see cref="ISelfDissonanceClient"/> over HTTP API v1. Each attempt has its own time limit
+/// (<see cref="SelfDissonanceClientOptions.Timeout"/>). Operations that are safe to repeat (reads, episodes and batches,
+/// which always carry ids, feedback and predictions) are retried with exponential backoff and jitter on 408, 429, 502,
+/// 503, 504, timeouts and transport errors, honouring <c>Retry-After</c>; the others (create task, bootstrap, learn,
+/// rollback, policy update) are retried only when the connection could not be established, so nothing was sent.
+/// </summary>
+public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
+{
+    private const string ProblemJson = "application/problem+json";
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly HttpClient _http;
+    private readonly SelfDissonanceClientOptions _options;
+    private readonly Uri _baseAddress;
+
+    /// <summary>Creates a client from options (as registered by <c>AddSelfDissonanceClient</c>).</summary>
+    /// <param name="httpClient">The HTTP client; not disposed by this class. Its own <see cref="HttpClient.Timeout"/> should not be shorter than the whole call with its retries.</param>
+    /// <param name="options">The options; <see cref="SelfDissonanceClientOptions.BaseAddress"/> is required.</param>
+    [ActivatorUtilitiesConstructor]
+    public SelfDissonanceHttpClient(HttpClient httpClient, IOptions<SelfDissonanceClientOptions> options)
+        : this(httpClient, (options ?? throw new ArgumentNullException(nameof(options))).Value)
+    {
+    }
+
+    /// <summary>Creates a client.</summary>
+    /// <param name="httpClient">The HTTP client; not disposed by this class. Its own <see cref="HttpClient.Timeout"/> should not be shorter than the whole call with its retries.</param>
+    /// <param name="options">The options; <see cref="SelfDissonanceClientOptions.BaseAddress"/> is required.</param>
+    public SelfDissonanceHttpClient(HttpClient httpClient, SelfDissonanceClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        var address = options.BaseAddress ?? throw new ArgumentException("SelfDissonance:Client:BaseAddress is required.", nameof(options));
+        if (!address.IsAbsoluteUri)
+        {
+            throw new ArgumentException($"SelfDissonance:Client:BaseAddress must be absolute (got '{address}').", nameof(options));
+        }
+
+        _http = httpClient;
+        _options = options;
+        // A trailing slash keeps a path prefix (http://host/sd/) when relative routes are resolved against it.
+        _baseAddress = address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/");
+    }
+
+    /// <inheritdoc />
+    public Task<TaskResponse> CreateTaskAsync(CreateTaskRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync<TaskResponse>(HttpMethod.Post, "v1/tasks", JsonBody(request), Retry.ConnectOnly, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<TaskResponse> GetTaskAsync(string task, CancellationToken cancellationToken = default) =>
+        GetAsync<TaskResponse>($"v1/tasks/{Segment(task)}", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<TaskListResponse> ListTasksAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<TaskListResponse>("v1/tasks", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<BootstrapResponse> BootstrapAsync(string task, BootstrapRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync<BootstrapResponse>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/bootstrap", JsonBody(request), Retry.ConnectOnly, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<BootstrapResponse> BootstrapFromCsvAsync(string task, Stream csv, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(csv);
+        var start = csv.CanSeek ? csv.Position : -1;
+        var used = false;
+        HttpContent Body()
+        {
+            if (used)
+            {
+                // A connection-level retry: rewind when possible; a forward-only stream cannot be sent twice.
+                if (start < 0)
+                {
+                    throw new InvalidOperationException("A forward-only CSV stream cannot be sent again.");
+                }
+
+                csv.Position = start;
+            }
+
+            used = true;
+            return Csv(new LeaveOpenStreamContent(csv));
+        }
+
+        return SendAsync<BootstrapResponse>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/bootstrap", Body, csv.CanSeek ? Retry.ConnectOnly : Retry.None, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<BootstrapResponse> BootstrapFromCsvFileAsync(string task, string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        await using (file.ConfigureAwait(false))
+        {
+            return await BootstrapFromCsvAsync(task, file, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<EpisodeResponse> RunEpisodeAsync(string task, EpisodeRequest request, CancellationToken cancellationToken = default)
+    {
+        // The id is fixed before the first attempt: every retry is the same episode, answered from its stored record.
+        var withId = request.WithClientId();
+        return SendAsync<EpisodeResponse>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/episodes", JsonBody(withId), Retry.Safe, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<BatchAcceptedResponse> SubmitBatchAsync(string task, IReadOnlyList<EpisodeRequest> episodes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(episodes);
+        var withIds = episodes.Select(e => e?.WithClientId()).ToList();
+        return SendAsync<BatchAcceptedResponse>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/episodes:batch", JsonBody(withIds), Retry.Safe, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<EpisodeRecordResponse> GetEpisodeAsync(string episodeId, CancellationToken cancellationToken = default) =>
+        GetAsync<EpisodeRecordResponse>($"v1/episodes/{Segment(episodeId)}", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<FeedbackResponse> SendFeedbackAsync(string episodeId, string label, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        return SendAsync<FeedbackResponse>(HttpMethod.Post, $"v1/episodes/{Segment(episodeId)}/feedback", JsonBody(new FeedbackRequest(label)), Retry.Safe, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<PredictResponse> PredictAsync(string task, PredictRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync<PredictResponse>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/predict", JsonBody(request), Retry.Safe, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<PredictResponse>> PredictManyAsync(string task, IReadOnlyList<PredictRequest> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        return await SendAsync<List<PredictResponse>>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/predict", JsonBody(requests), Retry.Safe, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<LearnResponse> LearnAsync(string task, CancellationToken cancellationToken = default) =>
+        SendAsync<LearnResponse>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/learn", null, Retry.ConnectOnly, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ModelsResponse> ListModelsAsync(string task, CancellationToken cancellationToken = default) =>
+        GetAsync<ModelsResponse>($"v1/tasks/{Segment(task)}/models", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<RollbackResponse> RollbackAsync(string task, string role, string? reason = null, CancellationToken cancellationToken = default) =>
+        SendAsync<RollbackResponse>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/models/{Segment(role)}/rollback{Reason(reason)}", null, Retry.ConnectOnly, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<PolicyResponse> GetPolicyAsync(string task, CancellationToken cancellationToken = default) =>
+        GetAsync<PolicyResponse>($"v1/tasks/{Segment(task)}/policy", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<PolicyResponse> UpdatePolicyAsync(string task, PolicyUpdate update, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return SendAsync<PolicyResponse>(HttpMethod.Put, $"v1/tasks/{Segment(task)}/policy{Reason(reason)}", JsonBody(update), Retry.ConnectOnly, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<PolicyChangeResponse>> GetPolicyHistoryAsync(string task, CancellationToken cancellationToken = default) =>
+        await GetAsync<List<PolicyChangeResponse>>($"v1/tasks/{Segment(task)}/policy/history", cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public Task<TaskMetricsResponse> GetMetricsAsync(string task, CancellationToken cancellationToken = default) =>
+        GetAsync<TaskMetricsResponse>($"v1/tasks/{Segment(task)}/metrics", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<HealthResponse> GetHealthAsync(CancellationToken cancellationToken = default) => HealthAsync("healthz", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<HealthResponse> GetReadinessAsync(CancellationToken cancellationToken = default) => HealthAsync("readyz", cancellationToken);
+
+    private Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) =>
+        SendAsync<T>(HttpMethod.Get, path, null, Retry.Safe, cancellationToken);
+
+    private async Task<HealthResponse> HealthAsync(string path, CancellationToken cancellationToken)
+    {
+        // A probe reports what it sees: 503 is an answer here, so only transport failures are retried.
+        using var response = await SendCoreAsync(HttpMethod.Get, path, null, Retry.ConnectOnly, cancellationToken).ConfigureAwait(false);
+        var body = (await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)).Trim();
+        if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable)
+        {
+            return new HealthResponse(response.StatusCode == HttpStatusCode.OK, (int)response.StatusCode, body);
+        }
+
+        throw ToException(response, body);
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, Func<HttpContent>? body, Retry retry, CancellationToken cancellationToken)
+    {
+        using var response = await SendCoreAsync(method, path, body, retry, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw ToException(response, text);
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text, Json)
+                ?? throw new SelfDissonanceException((int)response.StatusCode, "invalid_response", "The service answered null.", $"{method} {path}", [], null, null);
+        }
+        catch (JsonException e)
+        {
+            throw new SelfDissonanceException((int)response.StatusCode, "invalid_response", "The service's answer could not be read.", e.Message, [], null, e);
+        }
+    }
+
+    /// <summary>Sends with the retry policy; returns the last answer (success or not) or throws <c>unreachable</c>.</summary>
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string path, Func<HttpContent>? body, Retry retry, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(_baseAddress, path);
+        var maxAttempts = retry == Retry.None ? 1 : _options.MaxRetries + 1;
+        for (var attempt = 1; ; attempt++)
+        {
+            TimeSpan? retryAfter = null;
+            Exception failure;
+            using (var request = new HttpRequestMessage(method, uri))
+            {
+                request.Content = body?.Invoke();
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(ProblemJson));
+                if (!string.IsNullOrEmpty(_options.ApiKey))
+                {
+                    request.Headers.TryAddWithoutValidation("X-Api-Key", _options.ApiKey);
+                }
+
+                using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                attemptTimeout.CancelAfter(_options.Timeout);
+                HttpResponseMessage response;
+                try
+                {
+                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (OperationCanceledException e)
+                {
+                    failure = new TimeoutException($"{method} {uri} did not answer within {_options.Timeout.TotalMilliseconds:0} ms.", e);
+                    if (retry != Retry.Safe || attempt >= maxAttempts)
+                    {
+                        throw Unreachable(method, uri, attempt, failure);
+                    }
+
+                    await DelayAsync(attempt, null, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                catch (HttpRequestException e)
+                {
+                    // Nothing was sent when the connection could not be made, so even a non-idempotent call may retry.
+                    var notSent = e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError;
+                    if (attempt >= maxAttempts || !(retry == Retry.Safe || notSent))
+                    {
+                        throw Unreachable(method, uri, attempt, e);
+                    }
+
+                    await DelayAsync(attempt, null, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (retry != Retry.Safe || attempt >= maxAttempts || !IsTransient(response.StatusCode))
+                {
+                    return response;
+                }
+
+                retryAfter = RetryAfter(response);
+                response.Dispose();
+            }
+
+            await DelayAsync(attempt, retryAfter, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsTransient(HttpStatusCode status) => status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
+        or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        var wait = header?.Delta ?? (header?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+        return wait is { } w ? TimeSpan.FromTicks(Math.Clamp(w.Ticks, 0, MaxRetryAfter.Ticks)) : null;
+    }
+
+    private Task DelayAsync(int attempt, TimeSpan? retryAfter, CancellationToken cancellationToken)
+    {
+        // Exponential backoff with "equal jitter": half the step fixed, half random, so clients spread out but never
+        // hammer; a Retry-After from the service is a floor.
+        var step = _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
+        var delay = TimeSpan.FromMilliseconds((step / 2) + (Random.Shared.NextDouble() * step / 2));
+        if (retryAfter is { } floor && floor > delay)
+        {
+            delay = floor;
+        }
+
+        return delay > TimeSpan.Zero ? Task.Delay(delay, cancellationToken) : Task.CompletedTask;
+    }
+
+    private static SelfDissonanceException Unreachable(HttpMethod method, Uri uri, int attempts, Exception inner) =>
+        new(null, SelfDissonanceException.UnreachableReason, "The service could not be reached.",
+            $"{method} {uri} failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: {inner.Message}", [], null, inner);
+
+    private static SelfDissonanceException ToException(HttpResponseMessage response, string body)
+    {
+        var status = (int)response.StatusCode;
+        if (string.Equals(response.Content.Headers.ContentType?.MediaType, ProblemJson, StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                var root = document.RootElement;
+                var reason = String(root, "reason") ?? $"http_{status}";
+                var errors = new List<ProblemFieldError>();
+                if (root.TryGetProperty("errors", out var list) && list.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var item in list.EnumerateArray())
+                    {
+                        if (item.ValueKind == JsonValueKind.Object)
+                        {
+                            errors.Add(new ProblemFieldError(String(item, "field") ?? "", String(item, "message") ?? "", String(item, "allowed")));
+                        }
+                    }
+                }
+
+                var problemStatus = root.TryGetProperty("status", out var s) && s.TryGetInt32(out var parsed) ? parsed : status;
+                return new SelfDissonanceException(problemStatus, reason, String(root, "title"), String(root, "detail"), errors, String(root, "traceId"), null);
+            }
+            catch (JsonException)
+            {
+                // Not a readable problem document: report it like any other failed answer.
+            }
+        }
+
+        var detail = body.Length > 500 ? body[..500] + "…" : body;
+        return new SelfDissonanceException(status, string.Create(CultureInfo.InvariantCulture, $"http_{status}"), response.ReasonPhrase, detail.Length == 0 ? null : detail, [], null, null);
+    }
+
+    private static string? String(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static Func<HttpContent> JsonBody<T>(T value)
+    {
+        // Serialized once; every attempt sends the same bytes.
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, Json);
+        return () =>
+        {
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            return content;
+        };
+    }
+
+    private static HttpContent Csv(HttpContent content)
+    {
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv") { CharSet = "utf-8" };
+        return content;
+    }
+
+    private static string Segment(string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(value);
+        return Uri.EscapeDataString(value);
+    }
+
+    private static string Reason(string? reason) => string.IsNullOrEmpty(reason) ? "" : "?reason=" + Uri.EscapeDataString(reason);
+
+    private enum Retry
+    {
+        /// <summary>One attempt.</summary>
+        None,
+
+        /// <summary>Retried only when the connection could not be established (nothing was sent).</summary>
+        ConnectOnly,
+
+        /// <summary>Idempotent: retried on transient statuses, timeouts and transport errors.</summary>
+        Safe,
+    }
+}

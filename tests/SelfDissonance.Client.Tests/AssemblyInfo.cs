@@ -1,0 +1,4 @@
+using SelfDissonance.Client.Tests;
+
+[assembly: AssemblyFixture(typeof(SdkFixture))]
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
