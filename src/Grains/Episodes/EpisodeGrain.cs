@@ -129,7 +129,7 @@ public sealed partial class EpisodeGrain(
             // reminder finishes the episode on whichever silo activates it next.
             state.State = new EpisodeState { Record = NewRecord(item, EpisodeStatus.Received) };
             await state.WriteStateAsync();
-            await this.RegisterOrUpdateReminder(FinishReminder, options.Value.FinishReminderPeriod, options.Value.FinishReminderPeriod);
+            await RegisterFinishReminderAsync();
         }
 
         await FinishReceivedAsync(item);
@@ -180,6 +180,9 @@ public sealed partial class EpisodeGrain(
             await ClearFinishReminderAsync();
         }
     }
+
+    private Task RegisterFinishReminderAsync() =>
+        this.RegisterOrUpdateReminder(FinishReminder, options.Value.FinishReminderPeriod, options.Value.FinishReminderPeriod);
 
     private async Task ClearFinishReminderAsync()
     {
@@ -259,7 +262,7 @@ public sealed partial class EpisodeGrain(
     private async Task SchedulePendingPublishAsync()
     {
         SchedulePublishRetry(s_publishRetryPeriod);
-        await this.RegisterOrUpdateReminder(FinishReminder, options.Value.FinishReminderPeriod, options.Value.FinishReminderPeriod);
+        await RegisterFinishReminderAsync();
     }
 
     private void SchedulePublishRetry(TimeSpan dueTime)
