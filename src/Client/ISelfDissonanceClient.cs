@@ -147,6 +147,23 @@ public interface ISelfDissonanceClient
     /// <returns>Episode counts, dissonance, budget, accuracy per version and learner counters.</returns>
     Task<TaskMetricsResponse> GetMetricsAsync(string task, CancellationToken cancellationToken = default);
 
+    /// <summary>Reads a task's sampled history: traffic, lambda, budget and accuracy per version over time (<c>GET /v1/tasks/{task}/history</c>).</summary>
+    /// <param name="task">Task id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The samples, oldest first.</returns>
+    Task<TaskHistoryResponse> GetHistoryAsync(string task, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Subscribes to a task's live events: episode outcomes, promotions, rollbacks and learning cycles (over HTTP the
+    /// server-sent events of <c>GET /v1/tasks/{task}/events</c>; over the cluster client the task's Orleans stream).
+    /// The sequence ends only when <paramref name="cancellationToken"/> is cancelled; a dropped connection is
+    /// re-established with backoff (events in between are not replayed).
+    /// </summary>
+    /// <param name="task">Task id.</param>
+    /// <param name="cancellationToken">Ends the subscription.</param>
+    /// <returns>The events as they happen.</returns>
+    IAsyncEnumerable<TaskEvent> WatchAsync(string task, CancellationToken cancellationToken = default);
+
     /// <summary>Liveness (<c>GET /healthz</c>): whether the process answers. 200 and 503 are answers, not errors.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The status.</returns>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +22,10 @@ namespace SelfDissonance.Client;
 public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
 {
     private const string ProblemJson = "application/problem+json";
+    private const string EventStream = "text/event-stream";
+
+    // The service sends a ping at least every 10 s; silence for this long means the connection is dead.
+    private static readonly TimeSpan WatchSilenceLimit = TimeSpan.FromSeconds(35);
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -191,6 +197,120 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
         GetAsync<TaskMetricsResponse>($"v1/tasks/{Segment(task)}/metrics", cancellationToken);
 
     /// <inheritdoc />
+    public Task<TaskHistoryResponse> GetHistoryAsync(string task, CancellationToken cancellationToken = default) =>
+        GetAsync<TaskHistoryResponse>($"v1/tasks/{Segment(task)}/history", cancellationToken);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<TaskEvent> WatchAsync(string task, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var uri = new Uri(_baseAddress, $"v1/tasks/{Segment(task)}/events");
+        var failures = 0;
+        while (true)
+        {
+            Exception? failure = null;
+            using (var subscription = await ConnectEventsAsync(uri, failures, cancellationToken).ConfigureAwait(false))
+            {
+                if (subscription.Failure is { } connectFailure)
+                {
+                    failure = connectFailure;
+                }
+                else
+                {
+                    failures = 0;
+                    var parser = SseParser.Create(subscription.Body!, static (type, data) =>
+                        type is TaskEventKinds.Episode or TaskEventKinds.Promotion or TaskEventKinds.Rollback or TaskEventKinds.Cycle
+                            ? JsonSerializer.Deserialize<TaskEvent>(data, Json)
+                            : null);
+                    var events = parser.EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+                    await using (events.ConfigureAwait(false))
+                    {
+                        while (true)
+                        {
+                            SseItem<TaskEvent?> item;
+                            try
+                            {
+                                if (!await events.MoveNextAsync().AsTask().WaitAsync(WatchSilenceLimit, cancellationToken).ConfigureAwait(false))
+                                {
+                                    failure = new IOException("The service closed the event stream.");
+                                    break;
+                                }
+
+                                item = events.Current;
+                            }
+                            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or HttpRequestException or TimeoutException)
+                            {
+                                failure = e;
+                                break;
+                            }
+                            catch (JsonException e)
+                            {
+                                throw new SelfDissonanceException(200, "invalid_response", "An event could not be read.", e.Message, [], null, e);
+                            }
+
+                            if (item.Data is { } taskEvent)
+                            {
+                                yield return taskEvent;
+                            }
+                        }
+                    }
+                }
+            }
+
+            // A dropped stream is re-established with the same backoff as a retried call; too many failures in a row
+            // without a single successful connection end the subscription.
+            failures++;
+            if (failures > _options.MaxRetries)
+            {
+                throw failure as SelfDissonanceException ?? Unreachable(HttpMethod.Get, uri, failures, failure!);
+            }
+
+            await DelayAsync(failures, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<EventSubscription> ConnectEventsAsync(Uri uri, int failures, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(EventStream));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(ProblemJson));
+        AddApiKey(request);
+        HttpResponseMessage response;
+        try
+        {
+            using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            connectTimeout.CancelAfter(_options.Timeout);
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, connectTimeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            request.Dispose();
+            throw;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            request.Dispose();
+            return new EventSubscription(request, null, null, e);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var problem = ToException(response, text);
+            response.Dispose();
+            request.Dispose();
+            if (!IsTransient((HttpStatusCode)(problem.Status ?? 0)) || failures >= _options.MaxRetries)
+            {
+                throw problem;
+            }
+
+            return new EventSubscription(request, null, null, problem);
+        }
+
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return new EventSubscription(request, response, body, null);
+    }
+
+    /// <inheritdoc />
     public Task<HealthResponse> GetHealthAsync(CancellationToken cancellationToken = default) => HealthAsync("healthz", cancellationToken);
 
     /// <inheritdoc />
@@ -246,10 +366,7 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
                 request.Content = body?.Invoke();
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(ProblemJson));
-                if (!string.IsNullOrEmpty(_options.ApiKey))
-                {
-                    request.Headers.TryAddWithoutValidation("X-Api-Key", _options.ApiKey);
-                }
+                AddApiKey(request);
 
                 using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 attemptTimeout.CancelAfter(_options.Timeout);
@@ -296,6 +413,14 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
             }
 
             await DelayAsync(attempt, retryAfter, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void AddApiKey(HttpRequestMessage request)
+    {
+        if (!string.IsNullOrEmpty(_options.ApiKey))
+        {
+            request.Headers.TryAddWithoutValidation("X-Api-Key", _options.ApiKey);
         }
     }
 
@@ -401,5 +526,16 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
 
         /// <summary>Idempotent: retried on transient statuses, timeouts and transport errors.</summary>
         Safe,
+    }
+
+    /// <summary>One connection to the event stream: its open body, or why it could not be opened.</summary>
+    private sealed record EventSubscription(HttpRequestMessage Request, HttpResponseMessage? Response, Stream? Body, Exception? Failure) : IDisposable
+    {
+        public void Dispose()
+        {
+            Body?.Dispose();
+            Response?.Dispose();
+            Request.Dispose();
+        }
     }
 }
