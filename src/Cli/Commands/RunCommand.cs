@@ -39,6 +39,11 @@ internal static class RunCommand
             var asFeedback = parse.GetValue(feedback);
             var inFlight = parse.GetValue(concurrency);
 
+            if (!File.Exists(path))
+            {
+                throw new UsageException($"{path} does not exist.");
+            }
+
             var definition = await ctx.Client.GetTaskAsync(id, ct);
             var rows = EpisodeCsv.Read(path, definition.Features, explicitLabel ?? DefaultLabelColumn, parse.GetValue(limit), out var hasLabels);
             if (!hasLabels && (explicitLabel is not null || asFeedback))

@@ -16,9 +16,10 @@ namespace SelfDissonance.Cli.Demo;
 internal sealed class DemoRunner(CommandContext ctx, DemoSettings settings)
 {
     /// <summary>
-    /// A policy that lets the demo learn visibly, inside the validated ranges: a cycle every 100 labeled rows; a trust
-    /// region wide enough that a weak v1 can move toward what thousands of rows say (with klEps 0.02 most steps from v1
-    /// are rejected or crawl); a budget that never blocks labeled traffic. The gate's dissonance limit stays at its default.
+    /// A policy that lets the demo learn visibly, inside the validated ranges: a cycle every 250 labeled rows; a trust
+    /// region wide enough for a weak v1 to move toward what the new rows say (with the default klEps 0.02 every cycle from
+    /// this v1 is rejected with kl_trust_region, even with the largest anchor weight); a budget that never blocks labeled
+    /// traffic. The gate's dissonance limit and the golden tolerance keep their defaults.
     /// </summary>
     public static PolicyUpdate Policy { get; } = new()
     {
