@@ -1,0 +1,80 @@
+using System.CommandLine;
+using SelfDissonance.Cli.Commands;
+using SelfDissonance.Cli.Output;
+using SelfDissonance.Client;
+
+namespace SelfDissonance.Cli;
+
+/// <summary>One run of sdctl: the command tree bound to the writers and environment it was started with.</summary>
+internal sealed class CliApp(TextWriter output, TextWriter error, CliEnvironment environment)
+{
+    public GlobalOptions Global { get; } = new();
+
+    public RootCommand BuildRoot()
+    {
+        var root = new RootCommand("sdctl: the SelfDissonance command line. Talks to a gateway silo over HTTP API v1.");
+        foreach (var option in Global.All)
+        {
+            root.Options.Add(option);
+        }
+
+        root.Subcommands.Add(TaskCommands.Create(this));
+        root.Subcommands.Add(BootstrapCommand.Create(this));
+        root.Subcommands.Add(RunCommand.Create(this));
+        root.Subcommands.Add(LearnCommand.Create(this));
+        root.Subcommands.Add(ModelsCommand.Create(this));
+        root.Subcommands.Add(RollbackCommand.Create(this));
+        root.Subcommands.Add(PolicyCommands.Create(this));
+        root.Subcommands.Add(WatchCommand.Create(this));
+        root.Subcommands.Add(MetricsCommand.Create(this));
+        root.Subcommands.Add(DemoCommand.Create(this));
+        return root;
+    }
+
+    /// <summary>
+    /// Wraps a command body: builds the client from the global options, and turns what can go wrong into an error on
+    /// stderr and an exit code (<see cref="ExitCodes"/>).
+    /// </summary>
+    public Func<ParseResult, CancellationToken, Task<int>> Handler(Func<CommandContext, ParseResult, CancellationToken, Task<int>> body) =>
+        async (parse, cancellationToken) =>
+        {
+            try
+            {
+                var json = parse.GetValue(Global.Json);
+                var options = new SelfDissonanceClientOptions
+                {
+                    BaseAddress = ParseUrl(parse.GetValue(Global.Url) ?? Variable(GlobalOptions.UrlVariable) ?? GlobalOptions.DefaultUrl),
+                    ApiKey = parse.GetValue(Global.ApiKey) ?? Variable(GlobalOptions.ApiKeyVariable),
+                    Timeout = parse.GetValue(Global.Timeout) ?? GlobalOptions.DefaultTimeout,
+                };
+                // The SDK enforces a per-attempt timeout itself; HttpClient's own would cut retries short.
+                using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                var client = new SelfDissonanceHttpClient(http, options);
+                var colors = Variable("NO_COLOR") is null;
+                var console = Consoles.Create(output, environment.OutputIsTerminal && !json, colors);
+                var context = new CommandContext(client, console, output, error, json, environment);
+                return await body(context, parse, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return ExitCodes.Cancelled;
+            }
+            catch (UsageException e)
+            {
+                ErrorReport.Usage(error, e.Message);
+                return ExitCodes.Usage;
+            }
+            catch (SelfDissonanceException e)
+            {
+                ErrorReport.Write(error, e);
+                return ErrorReport.ExitCode(e);
+            }
+        };
+
+    private string? Variable(string name) => environment.GetVariable(name) is { Length: > 0 } value ? value : null;
+
+    private static Uri ParseUrl(string? text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new UsageException($"--url must be an absolute http or https address, like {GlobalOptions.DefaultUrl} (got '{text}').");
+}

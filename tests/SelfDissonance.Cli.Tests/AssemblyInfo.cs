@@ -1,0 +1,4 @@
+using SelfDissonance.Cli.Tests;
+
+[assembly: AssemblyFixture(typeof(CliFixture))]
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
