@@ -156,8 +156,9 @@ public interface ISelfDissonanceClient
     /// <summary>
     /// Subscribes to a task's live events: episode outcomes, promotions, rollbacks and learning cycles (over HTTP the
     /// server-sent events of <c>GET /v1/tasks/{task}/events</c>; over the cluster client the task's Orleans stream).
-    /// The sequence ends only when <paramref name="cancellationToken"/> is cancelled; a dropped connection is
-    /// re-established with backoff (events in between are not replayed).
+    /// The sequence runs until <paramref name="cancellationToken"/> is cancelled (then it throws
+    /// <see cref="OperationCanceledException"/>); a dropped connection is re-established with backoff (events in
+    /// between are not replayed).
     /// </summary>
     /// <param name="task">Task id.</param>
     /// <param name="cancellationToken">Ends the subscription.</param>

@@ -33,7 +33,10 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    private static readonly Retries s_once = new(0, TimeSpan.Zero);
+
     private readonly HttpClient _http;
+    private readonly Retries _retries;
     private readonly SelfDissonanceClientOptions _options;
     private readonly Uri _baseAddress;
 
@@ -61,6 +64,7 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
 
         _http = httpClient;
         _options = options;
+        _retries = new Retries(options.MaxRetries, options.RetryBaseDelay);
         // A trailing slash keeps a path prefix (http://host/sd/) when relative routes are resolved against it.
         _baseAddress = address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/");
     }
@@ -221,15 +225,19 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
                         type is TaskEventKinds.Episode or TaskEventKinds.Promotion or TaskEventKinds.Rollback or TaskEventKinds.Cycle
                             ? JsonSerializer.Deserialize<TaskEvent>(data, Json)
                             : null);
-                    var events = parser.EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+                    // Silence longer than the service's ping interval allows means a dead connection: the enumerator
+                    // observes this token itself, so nothing is left pending when it is disposed.
+                    using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    var events = parser.EnumerateAsync(silence.Token).GetAsyncEnumerator(silence.Token);
                     await using (events.ConfigureAwait(false))
                     {
                         while (true)
                         {
                             SseItem<TaskEvent?> item;
+                            silence.CancelAfter(WatchSilenceLimit);
                             try
                             {
-                                if (!await events.MoveNextAsync().AsTask().WaitAsync(WatchSilenceLimit, cancellationToken).ConfigureAwait(false))
+                                if (!await events.MoveNextAsync().ConfigureAwait(false))
                                 {
                                     failure = new IOException("The service closed the event stream.");
                                     break;
@@ -237,7 +245,12 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
 
                                 item = events.Current;
                             }
-                            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or HttpRequestException or TimeoutException)
+                            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+                            {
+                                failure = new TimeoutException($"No event or ping from {uri} for {WatchSilenceLimit.TotalSeconds:0} s.", e);
+                                break;
+                            }
+                            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or HttpRequestException)
                             {
                                 failure = e;
                                 break;
@@ -356,63 +369,53 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
     private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string path, Func<HttpContent>? body, Retry retry, CancellationToken cancellationToken)
     {
         var uri = new Uri(_baseAddress, path);
-        var maxAttempts = retry == Retry.None ? 1 : _options.MaxRetries + 1;
-        for (var attempt = 1; ; attempt++)
+        var retries = retry == Retry.None ? s_once : _retries;
+        var attempts = 0;
+        try
         {
-            TimeSpan? retryAfter = null;
-            Exception failure;
-            using (var request = new HttpRequestMessage(method, uri))
-            {
-                request.Content = body?.Invoke();
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(ProblemJson));
-                AddApiKey(request);
-
-                using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                attemptTimeout.CancelAfter(_options.Timeout);
-                HttpResponseMessage response;
-                try
+            return await retries.RunAsync(
+                async token =>
                 {
-                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    throw;
-                }
-                catch (OperationCanceledException e)
-                {
-                    failure = new TimeoutException($"{method} {uri} did not answer within {_options.Timeout.TotalMilliseconds:0} ms.", e);
-                    if (retry != Retry.Safe || attempt >= maxAttempts)
+                    attempts++;
+                    using var request = new HttpRequestMessage(method, uri);
+                    request.Content = body?.Invoke();
+                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(ProblemJson));
+                    AddApiKey(request);
+                    using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+                    attemptTimeout.CancelAfter(_options.Timeout);
+                    HttpResponseMessage response;
+                    try
                     {
-                        throw Unreachable(method, uri, attempt, failure);
+                        response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException e) when (!token.IsCancellationRequested)
+                    {
+                        throw new TimeoutException($"{method} {uri} did not answer within {_options.Timeout.TotalMilliseconds:0} ms.", e);
                     }
 
-                    await DelayAsync(attempt, null, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-                catch (HttpRequestException e)
-                {
-                    // Nothing was sent when the connection could not be made, so even a non-idempotent call may retry.
-                    var notSent = e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError;
-                    if (attempt >= maxAttempts || !(retry == Retry.Safe || notSent))
+                    // The last attempt's answer is returned as it is, so the caller sees the service's problem.
+                    if (retry == Retry.Safe && attempts < retries.MaxAttempts && IsTransient(response.StatusCode))
                     {
-                        throw Unreachable(method, uri, attempt, e);
+                        var after = RetryAfter(response);
+                        response.Dispose();
+                        throw new RetryAfterException(after);
                     }
 
-                    await DelayAsync(attempt, null, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (retry != Retry.Safe || attempt >= maxAttempts || !IsTransient(response.StatusCode))
-                {
                     return response;
-                }
-
-                retryAfter = RetryAfter(response);
-                response.Dispose();
-            }
-
-            await DelayAsync(attempt, retryAfter, cancellationToken).ConfigureAwait(false);
+                },
+                e => e switch
+                {
+                    RetryAfterException or TimeoutException => retry == Retry.Safe,
+                    // Nothing was sent when the connection could not be made, so even a non-idempotent call may retry.
+                    HttpRequestException h => retry == Retry.Safe || h.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError,
+                    _ => false,
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or HttpRequestException)
+        {
+            throw Unreachable(method, uri, attempts, e);
         }
     }
 

@@ -4,7 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace SelfDissonance.Client;
 
-/// <summary>Registers <see cref="ISelfDissonanceClient"/> as a typed client of <see cref="IHttpClientFactory"/>.</summary>
+/// <summary>
+/// Registers <see cref="ISelfDissonanceClient"/>: over HTTP as a typed client of <see cref="IHttpClientFactory"/>, or over
+/// the application's Orleans cluster client.
+/// </summary>
 public static class ServiceCollectionExtensions
 {
     /// <summary>
@@ -51,6 +54,27 @@ public static class ServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         return AddTypedClient(services);
+    }
+
+    /// <summary>
+    /// Registers <see cref="SelfDissonanceClusterClient"/> as the <see cref="ISelfDissonanceClient"/>, over the
+    /// <see cref="IClusterClient"/> the application registers (<c>UseOrleansClient</c>, with
+    /// <see cref="ClientBuilderExtensions.AddSelfDissonanceEvents"/> for live events). Options are bound from
+    /// <see cref="SelfDissonanceClusterClientOptions.SectionName"/> and validated at start.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddSelfDissonanceClusterClient(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<SelfDissonanceClusterClientOptions>()
+            .BindConfiguration(SelfDissonanceClusterClientOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<ISelfDissonanceClient>(sp => new SelfDissonanceClusterClient(
+            sp.GetRequiredService<IClusterClient>(),
+            sp.GetRequiredService<IOptions<SelfDissonanceClusterClientOptions>>().Value));
+        return services;
     }
 
     private static IHttpClientBuilder AddTypedClient(IServiceCollection services) =>

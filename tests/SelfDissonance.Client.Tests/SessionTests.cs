@@ -5,16 +5,17 @@ using static SelfDissonance.Testing.Api;
 
 namespace SelfDissonance.Client.Tests;
 
-/// <summary>The README's session, every step through the SDK against the real gateway.</summary>
+/// <summary>The README's session, every step through the SDK against the real gateway, over each transport.</summary>
 public sealed class SessionTests(SdkFixture fixture)
 {
     private static readonly string[] Classes = ["upper", "lower"];
 
-    [Fact]
-    public async Task A_full_session_runs_through_the_sdk()
+    [Theory]
+    [MemberData(nameof(SdkFixture.Transports), MemberType = typeof(SdkFixture))]
+    public async Task A_full_session_runs_through_the_sdk(string transport)
     {
-        var sd = fixture.Client;
-        const string Id = "moons-sdk";
+        var sd = fixture.For(transport);
+        var Id = $"moons-sdk-{transport}";
         var csvPath = Path.Combine(RepoPaths.Root, "samples", "data", "two-moons.csv");
 
         Assert.True((await sd.GetHealthAsync(Ct)).IsHealthy);
@@ -37,16 +38,17 @@ public sealed class SessionTests(SdkFixture fixture)
         Assert.Equal(1, task.Production.Proposer);
 
         // Episodes, then a late label (idempotent: the same label again is a duplicate).
-        var first = await sd.RunEpisodeAsync(Id, new EpisodeRequest(new Dictionary<string, double> { ["x"] = 0.5, ["y"] = 0.25 }, Id: "sdk-ep-1"), Ct);
-        Assert.Equal("sdk-ep-1", first.Id);
+        var episodeId = $"sdk-ep-1-{transport}";
+        var first = await sd.RunEpisodeAsync(Id, new EpisodeRequest(new Dictionary<string, double> { ["x"] = 0.5, ["y"] = 0.25 }, Id: episodeId), Ct);
+        Assert.Equal(episodeId, first.Id);
         Assert.False(first.Replayed);
         Assert.Contains(first.Prediction.Label, Classes);
         Assert.InRange(first.Dissonance, 0, 1);
-        var feedback = await sd.SendFeedbackAsync("sdk-ep-1", "lower", Ct);
+        var feedback = await sd.SendFeedbackAsync(episodeId, "lower", Ct);
         Assert.Equal("lower", feedback.Label);
         Assert.False(feedback.Duplicate);
-        Assert.True((await sd.SendFeedbackAsync("sdk-ep-1", "lower", Ct)).Duplicate);
-        var record = await sd.GetEpisodeAsync("sdk-ep-1", Ct);
+        Assert.True((await sd.SendFeedbackAsync(episodeId, "lower", Ct)).Duplicate);
+        var record = await sd.GetEpisodeAsync(episodeId, Ct);
         Assert.Equal("lower", record.FeedbackLabel);
         Assert.Equal("sync", record.Source);
         Assert.Equal(1, record.Lineage.Proposer?.Version);
@@ -79,6 +81,7 @@ public sealed class SessionTests(SdkFixture fixture)
         var afterRollback = await sd.ListModelsAsync(Id, Ct);
         Assert.Equal(rollback.Production.Version, afterRollback.Proposer.Production);
         Assert.Equal("sdk test rollback", afterRollback.Proposer.History[^1].Reason);
+        Assert.Equal(transport == SdkFixture.Cluster ? "cluster-client" : "api", afterRollback.Proposer.History[^1].By);
 
         // Predictions only: one and many, from the version now in production.
         var one = await sd.PredictAsync(Id, new PredictRequest(new Dictionary<string, double> { ["x"] = 0.5, ["y"] = 0.25 }), Ct);

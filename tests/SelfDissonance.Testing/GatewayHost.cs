@@ -23,6 +23,12 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public string DataDirectory => _data.Path;
 
+    /// <summary>The Orleans client gateway port (for cluster clients), fixed for the host's lifetime.</summary>
+    public int GatewayPort { get; } = FreePort.Next();
+
+    /// <summary>The Orleans cluster id, fixed for the host's lifetime.</summary>
+    public string ClusterId { get; } = $"test-{Guid.NewGuid():N}";
+
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("Not started.");
 
     public async Task StartAsync()
@@ -33,8 +39,8 @@ public sealed class GatewayHost : IAsyncDisposable
             ["SelfDissonance:DataDirectory"] = _data.Path,
             ["SelfDissonance:StateStore"] = "File",
             ["SelfDissonance:Silo:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["SelfDissonance:Silo:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["SelfDissonance:Silo:ClusterId"] = $"test-{Guid.NewGuid():N}",
+            ["SelfDissonance:Silo:GatewayPort"] = GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SelfDissonance:Silo:ClusterId"] = ClusterId,
             ["SelfDissonance:Learning:CycleInterval"] = "00:00:02",
             ["SelfDissonance:Runtime:CounterFlushInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",

@@ -34,4 +34,8 @@ public interface IModelRegistryGrain : IGrainWithStringKey
     /// <summary>Adds live accuracy counts; may finish a canary or trigger an automatic rollback.</summary>
     [Alias("RecordLiveOutcomes")]
     Task RecordLiveOutcomesAsync(ImmutableArray<LiveOutcome> outcomes);
+
+    /// <summary>Sampled stage and accuracy of the serving versions, oldest first (thinned when long).</summary>
+    [Alias("GetAccuracyHistory")]
+    Task<ImmutableArray<AccuracyPoint>> GetAccuracyHistoryAsync();
 }

@@ -36,4 +36,8 @@ public interface IMetaControllerGrain : IGrainWithStringKey
 
     [Alias("GetTraffic")]
     Task<TrafficTotals> GetTrafficAsync();
+
+    /// <summary>Sampled traffic, lambda and budget, oldest first (thinned when long).</summary>
+    [Alias("GetTrafficHistory")]
+    Task<ImmutableArray<TrafficPoint>> GetTrafficHistoryAsync();
 }

@@ -15,4 +15,8 @@ public interface ISiloAgentGrain : IGrainWithStringKey
 
     [Alias("Flush")]
     Task FlushAsync();
+
+    /// <summary>Re-reads a task into this silo's cache now, so a change made through a cluster client is served at once.</summary>
+    [Alias("Refresh")]
+    Task RefreshAsync(string taskId);
 }

@@ -19,4 +19,10 @@ public static class StreamNames
     public const string Control = "sd-control";
 
     public const string ControlKey = "all";
+
+    /// <summary>Live task events (episode outcomes, promotions, rollbacks, cycles) for watchers: explicit subscriptions, best effort, no replay.</summary>
+    public const string EventsProvider = "sd-events";
+
+    /// <summary>One stream per task id on <see cref="EventsProvider"/>.</summary>
+    public const string TaskEvents = "sd-task-events";
 }

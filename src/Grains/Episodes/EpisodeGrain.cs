@@ -22,6 +22,7 @@ public sealed partial class EpisodeGrain(
     [PersistentState("episode", StorageNames.Episodes)] IPersistentState<EpisodeState> state,
     TaskRuntimeCache cache,
     SiloCounters counters,
+    SiloEventBuffer events,
     TimeProvider time,
     IOptions<RuntimeOptions> options,
     ILogger<EpisodeGrain> logger) : Grain, IEpisodeGrain, IStreamSubscriptionObserver, IAsyncObserver<EpisodeRequest>, IRemindable
@@ -230,6 +231,9 @@ public sealed partial class EpisodeGrain(
         }
 
         counters.RecordEpisode(request.TaskId, critique.Dissonance, verdict.Allowed, verdict.Reasons);
+        events.Add(request.TaskId, new TaskEventItem(TaskEventNames.Episode, record.CompletedAt ?? record.SubmittedAt, Episode: new EpisodeOutcome(
+            record.Id, proposal.Prediction.Label, critique.Prediction.Label, critique.Dissonance, verdict.Allowed, verdict.Reasons,
+            request.Label, proposal.Version, critique.Version, proposal.Canary, request.Source)));
         RecordTelemetry(request.TaskId, critique.Dissonance, verdict);
         if (labelIndex >= 0)
         {

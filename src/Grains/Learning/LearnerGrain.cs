@@ -245,6 +245,7 @@ public sealed partial class LearnerGrain(
         if (keep)
         {
             LogCycle(logger, TaskId, cycle, trigger, outcome, string.Join(",", reasons), proposerReport?.GoldenAccuracy, proposerReport?.KlFromProduction, clock.Elapsed.TotalMilliseconds);
+            await TaskEvents.PublishAsync(this, TaskId, new TaskEventItem(TaskEventNames.Cycle, started + clock.Elapsed, Cycle: result), logger);
         }
 
         return result;

@@ -16,6 +16,7 @@ public sealed partial class ModelRegistryGrain(
     [PersistentState("modelRegistry", StorageNames.Control)] IPersistentState<ModelRegistryState> state,
     IArtifactStore store,
     IOptions<LearningOptions> options,
+    IOptions<RuntimeOptions> runtime,
     TimeProvider time,
     ILogger<ModelRegistryGrain> logger) : Grain, IModelRegistryGrain
 {
@@ -123,6 +124,25 @@ public sealed partial class ModelRegistryGrain(
 
     public Task<ImmutableArray<ProductionChange>> GetHistoryAsync() => Task.FromResult(state.State.History.ToImmutableArray());
 
+    /// <summary>The stored samples and, last, the serving versions now: the latest points never lag the sample interval.</summary>
+    public Task<ImmutableArray<AccuracyPoint>> GetAccuracyHistoryAsync() => Task.FromResult(state.State.Samples.AddRange(Points([])).ToImmutableArray());
+
+    /// <summary>A history point for every serving version (production, canary) and for <paramref name="also"/>, at their current stage.</summary>
+    private void Sample(IEnumerable<int?> also) =>
+        state.State = state.State with { Samples = HistorySeries.Append(state.State.Samples, Points(also)) };
+
+    private List<AccuracyPoint> Points(IEnumerable<int?> also)
+    {
+        var s = state.State;
+        var now = time.GetUtcNow();
+        return [.. new[] { s.ProductionStack.Count == 0 ? (int?)null : s.ProductionStack[^1], s.Canary }.Concat(also)
+            .OfType<int>()
+            .Distinct()
+            .Select(v => s.Versions.Find(x => x.Version == v))
+            .OfType<ModelVersionInfo>()
+            .Select(v => new AccuracyPoint(now, v.Version, v.Stage, v.Lineage.GoldenAccuracy, v.Live))];
+    }
+
     public async Task RecordLiveOutcomesAsync(ImmutableArray<LiveOutcome> outcomes)
     {
         var versions = state.State.Versions;
@@ -136,6 +156,11 @@ public sealed partial class ModelRegistryGrain(
         }
 
         state.State = state.State with { Versions = versions };
+        if (state.State.Samples.Count == 0 || time.GetUtcNow() - state.State.Samples[^1].At >= runtime.Value.HistorySampleInterval)
+        {
+            Sample([]);
+        }
+
         _liveDirty = true;
         if (_role == ModelRole.Proposer)
         {
@@ -250,7 +275,16 @@ public sealed partial class ModelRegistryGrain(
         state.State.CanaryFraction,
         state.State.Revision);
 
-    private Task BroadcastAsync() => ControlStream.PublishAsync(this, new ControlEvent(_taskId, Serving(), null, null, time.GetUtcNow()), logger);
+    /// <summary>Called after every production change: silos swap their models, watchers see the change.</summary>
+    private async Task BroadcastAsync()
+    {
+        await ControlStream.PublishAsync(this, new ControlEvent(_taskId, Serving(), null, null, time.GetUtcNow()), logger);
+        var change = state.State.History[^1];
+        Sample([change.From, change.To]);
+        _liveDirty = true;
+        var golden = state.State.Versions.Find(v => v.Version == change.To)?.Lineage.GoldenAccuracy;
+        await TaskEvents.PublishAsync(this, _taskId, TaskEvents.ModelChange(_role, change, golden), logger);
+    }
 
     private async Task WriteLiveIfDirtyAsync()
     {

@@ -17,4 +17,7 @@ public sealed record ModelRegistryState
     [Id(4)] public long Revision { get; init; }
 
     [Id(5)] public ImmutableList<ProductionChange> History { get; init; } = [];
+
+    /// <summary>Stage and accuracy of the serving versions over time (see HistorySeries).</summary>
+    [Id(6)] public ImmutableList<AccuracyPoint> Samples { get; init; } = [];
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SelfDissonance.Runtime;
 
 namespace SelfDissonance.Policy;
@@ -12,6 +13,7 @@ namespace SelfDissonance.Policy;
 public sealed partial class MetaControllerGrain(
     [PersistentState("metaController", StorageNames.Control)] IPersistentState<MetaControllerState> state,
     TimeProvider time,
+    IOptions<RuntimeOptions> runtime,
     ILogger<MetaControllerGrain> logger) : Grain, IMetaControllerGrain
 {
     private const int HistoryLimit = 500;
@@ -113,8 +115,30 @@ public sealed partial class MetaControllerGrain(
             BlockedByReason = blocked.ToImmutable(),
             DissonanceHistogram = [.. histogram],
         };
+        Sample(force: false);
         _dirty = true;
         return Task.CompletedTask;
+    }
+
+    /// <summary>The stored samples and, last, the totals now: the latest point never lags the sample interval.</summary>
+    public Task<ImmutableArray<TrafficPoint>> GetTrafficHistoryAsync() => Task.FromResult(state.State.Samples.Add(Point()).ToImmutableArray());
+
+    /// <summary>Adds a history point when the last is older than the sample interval, or always when forced (a policy change).</summary>
+    private void Sample(bool force)
+    {
+        var s = state.State;
+        if (!force && s.Samples.Count > 0 && time.GetUtcNow() - s.Samples[^1].At < runtime.Value.HistorySampleInterval)
+        {
+            return;
+        }
+
+        state.State = s with { Samples = HistorySeries.Append(s.Samples, [Point()]) };
+    }
+
+    private TrafficPoint Point()
+    {
+        var s = state.State;
+        return new TrafficPoint(time.GetUtcNow(), s.Episodes, s.Learnable, s.Episodes == 0 ? 0 : s.DissonanceSum / s.Episodes, Policy.Lambda, Snapshot().BudgetLeft, s.BlockedByReason);
     }
 
     public Task<TrafficTotals> GetTrafficAsync()
@@ -135,6 +159,7 @@ public sealed partial class MetaControllerGrain(
         }
 
         state.State = state.State with { Policy = policy, Revision = revision, UpdatedAt = now, History = history };
+        Sample(force: true);
         await state.WriteStateAsync();
         _dirty = false;
         await ControlStream.PublishAsync(this, new ControlEvent(TaskId, null, Snapshot(), null, now), logger);

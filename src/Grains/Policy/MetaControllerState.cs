@@ -15,4 +15,5 @@ public sealed record MetaControllerState
     [Id(7)] public double DissonanceSum { get; init; }
     [Id(8)] public ImmutableDictionary<string, long> BlockedByReason { get; init; } = ImmutableDictionary<string, long>.Empty;
     [Id(9)] public ImmutableArray<long> DissonanceHistogram { get; init; } = [];
+    [Id(10)] public ImmutableList<TrafficPoint> Samples { get; init; } = [];
 }

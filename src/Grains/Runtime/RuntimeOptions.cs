@@ -21,4 +21,12 @@ public sealed class RuntimeOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan FinishReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often each silo publishes the episode outcomes it answered to the tasks' live events streams.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan EventFlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Least time between two history samples of a task (traffic, lambda, budget, accuracy per version).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan HistorySampleInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -10,7 +10,7 @@ namespace SelfDissonance.Runtime;
 /// <summary>
 /// This silo's agent. Started on every silo at startup (keyed by the silo's address and placed locally), it subscribes
 /// to the control stream and applies promotions, rollbacks and policy changes to the silo-local cache, flushes the
-/// silo's episode counters every second, and re-reads cached tasks periodically in case an event was missed.
+/// silo's episode counters every second, publishes its episode outcomes to the tasks' live events streams, and re-reads cached tasks periodically in case an event was missed.
 /// </summary>
 [PreferLocalPlacement]
 [CollectionAgeLimit(AlwaysActive = true)]
@@ -18,6 +18,7 @@ public sealed partial class SiloAgentGrain(
     ILocalSiloDetails silo,
     TaskRuntimeCache cache,
     SiloCounters counters,
+    SiloEventBuffer events,
     IOptions<RuntimeOptions> options,
     ILogger<SiloAgentGrain> logger) : Grain, ISiloAgentGrain, IAsyncObserver<ControlEvent>
 {
@@ -57,6 +58,7 @@ public sealed partial class SiloAgentGrain(
         }
 
         this.RegisterGrainTimer(FlushAsync, options.Value.CounterFlushInterval, options.Value.CounterFlushInterval);
+        this.RegisterGrainTimer(PublishEventsAsync, options.Value.EventFlushInterval, options.Value.EventFlushInterval);
         this.RegisterGrainTimer(cache.RefreshAllAsync, options.Value.CacheRefreshInterval, options.Value.CacheRefreshInterval);
         LogStarted(logger, this.GetPrimaryKeyString());
     }
@@ -75,6 +77,8 @@ public sealed partial class SiloAgentGrain(
             runtime?.Policy.Revision ?? 0,
             runtime?.LastChangeAt);
     }
+
+    public async Task RefreshAsync(string taskId) => await cache.RefreshAsync(taskId);
 
     public async Task FlushAsync()
     {
@@ -105,6 +109,21 @@ public sealed partial class SiloAgentGrain(
                     LogFlushFailed(logger, e, snapshot.TaskId);
                 }
             }
+        }
+    }
+
+    private async Task PublishEventsAsync()
+    {
+        var batches = events.Drain();
+        if (batches.Count == 0)
+        {
+            return;
+        }
+
+        var provider = this.GetStreamProvider(StreamNames.EventsProvider);
+        foreach (var batch in batches)
+        {
+            await TaskEvents.PublishAsync(provider, batch, logger);
         }
     }
 

@@ -33,6 +33,7 @@ public static class SiloBuilderExtensions
         services.AddSingleton<ModelLoader>();
         services.AddSingleton<TaskRuntimeCache>();
         services.AddSingleton<SiloCounters>();
+        services.AddSingleton<SiloEventBuffer>();
 
         var options = configuration.GetSection(SelfDissonanceOptions.Section).Get<SelfDissonanceOptions>() ?? new SelfDissonanceOptions();
         if (Profiles.IsCluster(options.Profile))
@@ -80,6 +81,7 @@ public static class SiloBuilderExtensions
             streams.ConfigurePullingAgent(o => o.Configure(a => a.StreamInactivityPeriod = TimeSpan.FromMinutes(2)));
         });
         silo.AddMemoryStreams(StreamNames.ControlProvider, streams => streams.ConfigurePartitioning(1));
+        silo.AddMemoryStreams(StreamNames.EventsProvider, streams => streams.ConfigurePartitioning(1));
     }
 
     private static void AddFileStorage(IServiceCollection services, string name, SelfDissonanceOptions options) =>

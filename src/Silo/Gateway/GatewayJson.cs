@@ -75,5 +75,7 @@ public static class GatewayJson
 [JsonSerializable(typeof(PolicyResponse))]
 [JsonSerializable(typeof(List<PolicyChangeResponse>))]
 [JsonSerializable(typeof(TaskMetricsResponse))]
+[JsonSerializable(typeof(TaskHistoryResponse))]
+[JsonSerializable(typeof(TaskEvent))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -1,7 +1,5 @@
+using SelfDissonance.Client.Cluster;
 using SelfDissonance.Client.Contracts;
-using SelfDissonance.Policy;
-using SelfDissonance.Runtime;
-using SelfDissonance.Tasks;
 using static SelfDissonance.Silo.Gateway.GatewayResults;
 
 namespace SelfDissonance.Silo.Gateway;
@@ -16,28 +14,14 @@ public static class PolicyEndpoints
         return v1;
     }
 
-    private static async Task<IResult> GetAsync(string task, IGrainFactory grains) =>
-        Json(Responses.Policy(await (await MetaAsync(grains, task)).GetPolicyAsync()));
+    private static async Task<IResult> GetAsync(string task, GrainApi api) => Json(await api.GetPolicyAsync(task));
 
-    private static async Task<IResult> UpdateAsync(string task, HttpContext context, IGrainFactory grains, TaskRuntimeCache cache)
+    private static async Task<IResult> UpdateAsync(string task, HttpContext context, GrainApi api)
     {
-        var meta = await MetaAsync(grains, task);
+        await api.SnapshotAsync(task);
         var body = await RequestReader.ReadJsonAsync<PolicyUpdate>(context.Request, context.RequestAborted);
-        var reason = context.Request.Query["reason"].FirstOrDefault() is { Length: > 0 and <= 200 } r ? r : "policy update";
-        var updated = await meta.UpdatePolicyAsync(Responses.Patch(body), Caller(context), reason);
-        await cache.RefreshAsync(task);
-        return Json(Responses.Policy(updated));
+        return Json(await api.UpdatePolicyAsync(task, body, Reason(context), Caller(context)));
     }
 
-    private static async Task<IResult> HistoryAsync(string task, IGrainFactory grains)
-    {
-        var history = await (await MetaAsync(grains, task)).GetHistoryAsync();
-        return Json(history.Select(h => new PolicyChangeResponse(h.Revision, h.At, h.By, h.Reason, Responses.PolicyFields(h.Policy))).ToList());
-    }
-
-    private static async Task<IMetaControllerGrain> MetaAsync(IGrainFactory grains, string task)
-    {
-        var snapshot = await grains.GetGrain<ITaskGrain>(TaskId(task)).GetAsync() ?? throw DomainException.TaskNotFound(task);
-        return grains.GetGrain<IMetaControllerGrain>(snapshot.Definition.Id);
-    }
+    private static async Task<IResult> HistoryAsync(string task, GrainApi api) => Json(await api.GetPolicyHistoryAsync(task));
 }

@@ -50,6 +50,12 @@ public static class SiloApp
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddSiloHealthChecks();
+        builder.Services.AddSingleton<GatewaySchemas>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var gateway = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value;
+            return new Client.Cluster.GrainApi(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<GatewaySchemas>(), gateway.MaxBatch, gateway.MaxPredictRows);
+        });
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "SelfDissonance API";
@@ -74,7 +80,8 @@ public static class SiloApp
             .MapEpisodeEndpoints()
             .MapModelEndpoints()
             .MapPolicyEndpoints()
-            .MapTaskMetricsEndpoints();
+            .MapTaskMetricsEndpoints()
+            .MapEventEndpoints();
         return app;
     }
 

@@ -1,12 +1,11 @@
 using System.Collections.Immutable;
-using SelfDissonance.Runtime;
 
-namespace SelfDissonance.Silo.Gateway;
+namespace SelfDissonance.Client.Cluster;
 
 /// <summary>Turns a {name: value} object into the task's ordered feature vector, refusing anything not exactly the schema.</summary>
-public static class FeatureMapper
+internal static class FeatureMapper
 {
-    public static ImmutableArray<float> Map(TaskRuntime task, IReadOnlyDictionary<string, double>? features, string field = "features")
+    public static ImmutableArray<float> Map(TaskSchema task, IReadOnlyDictionary<string, double>? features, string field = "features")
     {
         if (features is null)
         {
@@ -56,7 +55,7 @@ public static class FeatureMapper
         return ImmutableArray.Create(values);
     }
 
-    public static void CheckLabel(TaskRuntime task, string? label, string field = "label")
+    public static void CheckLabel(TaskSchema task, string? label, string field = "label")
     {
         if (label is not null && task.Definition.ClassIndex(label) < 0)
         {

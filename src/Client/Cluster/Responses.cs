@@ -7,10 +7,10 @@ using SelfDissonance.Policy;
 using SelfDissonance.Safety;
 using SelfDissonance.Tasks;
 
-namespace SelfDissonance.Silo.Gateway;
+namespace SelfDissonance.Client.Cluster;
 
 /// <summary>Maps domain records to the API v1 wire contracts.</summary>
-public static class Responses
+internal static class Responses
 {
     public static TaskResponse Task(TaskSnapshot task, PolicySnapshot policy, ServingState? proposer, ServingState? critic) => new(
         task.Definition.Id,

@@ -3,13 +3,13 @@ using System.Globalization;
 using Microsoft.VisualBasic.FileIO;
 using SelfDissonance.Tasks;
 
-namespace SelfDissonance.Silo.Gateway;
+namespace SelfDissonance.Client.Cluster;
 
 /// <summary>
 /// A bootstrap as CSV: a header with every feature, a <c>label</c> column and a <c>split</c> column whose values are
 /// <c>train</c> or <c>golden</c>. Quoted fields follow RFC 4180 (the BCL's TextFieldParser).
 /// </summary>
-public static class CsvBootstrapReader
+internal static class CsvBootstrapReader
 {
     public static (ImmutableArray<LabeledExample> Training, ImmutableArray<LabeledExample> Golden) Read(Stream body, TaskDefinition task)
     {

@@ -1,0 +1,110 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using Orleans.Streams;
+using SelfDissonance.Client.Cluster;
+using SelfDissonance.Client.Contracts;
+using SelfDissonance.Runtime;
+using static SelfDissonance.Silo.Gateway.GatewayResults;
+
+namespace SelfDissonance.Silo.Gateway;
+
+/// <summary>A task's live events as server-sent events, and its sampled history.</summary>
+public static class EventEndpoints
+{
+    /// <summary>A ping this often lets clients and proxies tell an idle stream from a dead one.</summary>
+    public static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(10);
+
+    // A watcher that reads slower than the task produces loses the oldest events, never the silo's memory.
+    private const int BufferedBatches = 256;
+
+    public static RouteGroupBuilder MapEventEndpoints(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/tasks/{task}/events", WatchAsync)
+            .WithName("WatchTask")
+            .WithSummary("Live events (server-sent events): episode outcomes, promotions, rollbacks, learning cycles; a ping every 10 s.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        v1.MapGet("/tasks/{task}/history", HistoryAsync).Describe<TaskHistoryResponse>("TaskHistory", "Sampled traffic, lambda, budget and accuracy per model version over time.");
+        return v1;
+    }
+
+    private static async Task<IResult> WatchAsync(string task, GrainApi api, IClusterClient client, HttpContext context)
+    {
+        var id = (await api.SnapshotAsync(task)).Definition.Id;
+
+        // Subscribed before the answer starts, so every event after the client sees the headers reaches it.
+        var channel = Channel.CreateBounded<TaskEventBatch>(new BoundedChannelOptions(BufferedBatches) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        var stream = TaskEvents.Get(client.GetStreamProvider(StreamNames.EventsProvider), id);
+        var handle = await stream.SubscribeAsync((batch, _) =>
+        {
+            channel.Writer.TryWrite(batch);
+            return Task.CompletedTask;
+        });
+        context.Response.Headers.CacheControl = "no-cache";
+        // Reverse proxies (nginx) must not buffer the stream.
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        return TypedResults.ServerSentEvents(ReadAsync(id, channel.Reader, handle, context.RequestAborted));
+    }
+
+    private static async IAsyncEnumerable<SseItem<string>> ReadAsync(
+        string taskId, ChannelReader<TaskEventBatch> reader, StreamSubscriptionHandle<TaskEventBatch> handle, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        try
+        {
+            yield return new SseItem<string>(JsonSerializer.Serialize(new { task = taskId }, GatewayJson.Responses), "ready");
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                bool ready;
+                using (var ping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    ping.CancelAfter(PingInterval);
+                    try
+                    {
+                        ready = await reader.WaitToReadAsync(ping.Token);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        ready = true;
+                    }
+                }
+
+                if (!reader.TryRead(out var batch))
+                {
+                    if (!ready)
+                    {
+                        yield break;
+                    }
+
+                    yield return new SseItem<string>("{}", "ping");
+                    continue;
+                }
+
+                foreach (var item in batch.Events)
+                {
+                    yield return new SseItem<string>(JsonSerializer.Serialize(TaskEventMapper.ToWire(taskId, item), GatewayJson.Responses), item.Kind);
+                }
+            }
+        }
+        finally
+        {
+            await UnsubscribeAsync(handle);
+        }
+    }
+
+    private static async Task UnsubscribeAsync(StreamSubscriptionHandle<TaskEventBatch> handle)
+    {
+        try
+        {
+            await handle.UnsubscribeAsync();
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            // The subscription dies with this silo's client anyway; pub-sub drops subscribers it cannot reach.
+        }
+    }
+
+    private static async Task<IResult> HistoryAsync(string task, GrainApi api) => Json(await api.GetHistoryAsync(task));
+}
