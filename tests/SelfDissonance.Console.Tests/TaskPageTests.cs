@@ -18,12 +18,28 @@ public sealed class TaskPageTests(ConsoleFixture fixture)
 
         Assert.Equal("true", Dom.Attribute(Dom.Body(dom), "data-ready"));
         Assert.NotNull(Dom.Attribute(Dom.StartTagById(dom, "div", "error"), "hidden"));
-        var points = Charts.ToDictionary(id => id, id => int.Parse(Dom.Attribute(Dom.StartTagById(dom, "canvas", id), "data-points") ?? "0", System.Globalization.CultureInfo.InvariantCulture));
+        var points = Charts.ToDictionary(id => id, id => Points(dom, id));
         Assert.All(points, p => Assert.True(p.Value > 0, $"{p.Key} drew no data points ({string.Join(", ", points)})"));
         // Golden and live series for v1 and the promoted version; both blocking reasons the fixture provoked.
         Assert.True(points["chart-accuracy"] >= 4, $"accuracy: {points["chart-accuracy"]} points");
         Assert.True(points["chart-blocks"] >= 2, $"blocks: {points["chart-blocks"]} bars");
         Assert.Contains(ConsoleFixture.TaskId, Dom.Text(Dom.ElementById(dom, "span", "task-id")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_time_series_come_from_the_servers_history()
+    {
+        var history = await (await fixture.Http.GetAsync($"/v1/tasks/{ConsoleFixture.TaskId}/history", Ct)).ReadAsync<TaskHistoryResponse>();
+        Assert.True(history.Traffic.Count >= 2, $"the fixture's traffic left {history.Traffic.Count} history samples");
+        var proposerSamples = history.Accuracy.Count(a => a.Role == "proposer" && a.Stage != "rejected");
+
+        var dom = await Chromium.DumpDomAsync(TaskPage(ConsoleFixture.TaskId), Ct);
+
+        Assert.Equal("server", Dom.Attribute(Dom.Body(dom), "data-history"));
+        // λ and budget: one point each per history sample, plus the latest poll; accuracy: at least every golden sample.
+        Assert.True(Points(dom, "chart-lambda") >= 2 * history.Traffic.Count, $"lambda chart: {Points(dom, "chart-lambda")} points for {history.Traffic.Count} samples");
+        Assert.True(Points(dom, "chart-accuracy") >= proposerSamples, $"accuracy chart: {Points(dom, "chart-accuracy")} points for {proposerSamples} samples");
+        Assert.Contains("server history", Dom.Text(Dom.ElementById(dom, "dl", "summary")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -102,4 +118,7 @@ public sealed class TaskPageTests(ConsoleFixture fixture)
         Assert.Null(Dom.Attribute(Dom.StartTagById(dom, "div", "error"), "hidden"));
         Assert.Contains("task_not_found", Dom.Text(banner), StringComparison.Ordinal);
     }
+
+    private static int Points(string dom, string canvas) =>
+        int.Parse(Dom.Attribute(Dom.StartTagById(dom, "canvas", canvas), "data-points") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -88,17 +88,18 @@ function accuracySeries(models, history) {
       series.live.push({ x, y: liveAccuracy });
     }
   };
+  // Golden accuracy is fixed when a version is registered, so every golden line starts at `created`, also for versions
+  // older than the server's history (it is sampled from when the silo started).
+  for (const v of models.proposer.versions) {
+    add(v.version, Date.parse(v.created), v.goldenAccuracy, null);
+  }
   if (history) {
     for (const s of history.accuracy.filter((a) => a.role === 'proposer')) {
       add(s.version, Date.parse(s.at), s.goldenAccuracy, s.liveAccuracy);
     }
-  } else {
-    // Without history: golden accuracy is fixed at registration, so it starts at `created`; live is what the polls saw.
-    for (const v of models.proposer.versions) {
-      add(v.version, Date.parse(v.created), v.goldenAccuracy, null);
-    }
   }
-  // Polls extend every series to now: all of them without history, the latest one with it.
+  // Polls extend every series to now: all of them without history (live accuracy since the page loaded), the latest
+  // one with it.
   for (const poll of history ? state.polls.slice(-1) : state.polls) {
     for (const v of poll.proposer) {
       add(v.version, poll.at, v.goldenAccuracy, v.liveAccuracy);
