@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the cluster profile and its tests need when missing: redis-server (Debian package) and Azurite
-# (npm, into tools/azurite from its package-lock.json). Safe to run again; prints what it did.
+# Installs what the cluster profile and its tests need when missing: redis-server (Debian package), Azurite (npm, into
+# tools/azurite from its package-lock.json) and chromium (Debian package; the task console's browser tests). Safe to
+# run again; prints what it did.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,16 @@ if ! command -v redis-server >/dev/null 2>&1; then
   # The Debian package starts a system Redis on 6379; our scripts and tests start their own on other ports.
 fi
 echo "    $(redis-server --version | cut -d' ' -f1-3)"
+
+# The console's browser tests run Debian's chromium headless; they fail (not skip) without it.
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  echo "==> installing chromium (apt-get)"
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get install -y -q chromium >/dev/null 2>&1 || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q chromium >/dev/null; }
+fi
+echo "    $( (command -v chromium >/dev/null 2>&1 && chromium --version 2>/dev/null) || chromium-browser --version 2>/dev/null)"
 
 if [ ! -x tools/azurite/node_modules/.bin/azurite-blob ]; then
   if ! command -v npm >/dev/null 2>&1; then

@@ -14,8 +14,9 @@ if ! dotnet --list-sdks | grep -q "^${need_sdk%.*}"; then
   exit 1
 fi
 
-# The cluster-profile tests start their own redis-server and Azurite on free loopback ports: install them if missing.
-echo "==> services the tests start (redis-server, Azurite)"
+# The cluster-profile tests start their own redis-server and Azurite on free loopback ports, the console tests run
+# chromium: install them if missing.
+echo "==> what the tests start (redis-server, Azurite, chromium)"
 bash scripts/install-services.sh
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

@@ -13,7 +13,7 @@ public static class SiloApp
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = TaskConsole.WebRoot });
         configure?.Invoke(builder);
         var configuration = builder.Configuration;
         if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]) && string.IsNullOrEmpty(configuration["https_ports"])
@@ -66,10 +66,12 @@ public static class SiloApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages(WriteStatusProblemAsync);
+        app.UseTaskConsole();
         app.UseRouting();
         app.UseBodyLimits();
 
         app.MapSiloHealth();
+        app.MapConsoleRedirect();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         var gateway = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value;
