@@ -1,3 +1,4 @@
+using SelfDissonance.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -75,6 +76,7 @@ public sealed class ProcessCluster : IAsyncDisposable
                         o.ClusterId = ClusterId;
                         o.ServiceId = ClusterId;
                     });
+                    client.AddSelfDissonanceEvents(_services.Redis.ConnectionString);
                 })
                 .Build();
             await _clientHost.StartAsync();
