@@ -31,7 +31,7 @@ public static class Quickstart
         var classes = rows.Select(r => r[labelColumn]).Distinct().Order(StringComparer.Ordinal).ToList();
 
         var task = $"quickstart-{DateTime.UtcNow:yyyyMMddHHmmss}";
-        await sd.CreateTaskAsync(new CreateTaskRequest(task, features, classes, new PolicyUpdate { MinBatch = 32 }), cancellationToken);
+        await sd.CreateTaskAsync(new CreateTaskRequest(task, features, classes, new PolicyUpdate { MinBatch = 32, KlEps = 0.2, GoldenTolerance = 0.02 }), cancellationToken);
         var bootstrap = await sd.BootstrapFromCsvFileAsync(task, csvPath, cancellationToken);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"task {task}: proposer v{bootstrap.Proposer.Version} golden accuracy {bootstrap.Proposer.GoldenAccuracy:P1} ({bootstrap.TrainingRows} training rows, {bootstrap.GoldenRows} golden)"));

@@ -23,11 +23,6 @@ public static class ClientBuilderExtensions
         }
 
         // The same queue layout as the silos' events provider (ClusterStreams in SelfDissonance.Grains).
-        return builder.AddRedisStreams(StreamNames.EventsProvider, o =>
-        {
-            o.ConnectionString = redisConnectionString;
-            o.QueueCount = 1;
-            o.MaxStreamLength = 10_000;
-        });
+        return builder.AddRedisStreams(StreamNames.EventsProvider, RedisStreamOptions.SingleQueue(redisConnectionString));
     }
 }

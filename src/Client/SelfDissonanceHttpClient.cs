@@ -118,15 +118,8 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
     }
 
     /// <inheritdoc />
-    public async Task<BootstrapResponse> BootstrapFromCsvFileAsync(string task, string path, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
-        await using (file.ConfigureAwait(false))
-        {
-            return await BootstrapFromCsvAsync(task, file, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task<BootstrapResponse> BootstrapFromCsvFileAsync(string task, string path, CancellationToken cancellationToken = default) =>
+        CsvFiles.BootstrapAsync(this, task, path, cancellationToken);
 
     /// <inheritdoc />
     public Task<EpisodeResponse> RunEpisodeAsync(string task, EpisodeRequest request, CancellationToken cancellationToken = default)

@@ -72,4 +72,15 @@ public sealed class RedisStreamOptions
         Require(MaxDeliveries >= 1, providerName, "MaxDeliveries must be at least 1.");
         Require(RemoveIdleConsumersAfter > TimeSpan.Zero, providerName, "RemoveIdleConsumersAfter must be positive.");
     }
+
+    /// <summary>
+    /// Settings for a low-volume provider with explicit subscriptions (control events, live task events): one queue,
+    /// so its events stay in order, and a short stream.
+    /// </summary>
+    public static Action<RedisStreamOptions> SingleQueue(string connectionString) => o =>
+    {
+        o.ConnectionString = connectionString;
+        o.QueueCount = 1;
+        o.MaxStreamLength = 10_000;
+    };
 }

@@ -65,7 +65,7 @@ public sealed class WatchTests(SdkFixture fixture)
             sent.Add((await SendAsync()).Id);
         }
 
-        await WaitAsync(() => sent.All(id => seen.Any(e => e.Episode?.Id == id)), "all 100 episode events");
+        await Eventually.TrueAsync(() => sent.All(id => seen.Any(e => e.Episode?.Id == id)), Patience, "all 100 episode events");
 
         await Eventually.ReturnsAsync(() => sd.GetMetricsAsync(task, Ct), m => m.Learner.EventsConsumed >= m.Learnable, Patience, "the learner taking the learnable episodes");
         // The learner's timer may have run the cycle already (data was pending); then learn has nothing left to do.
@@ -73,11 +73,11 @@ public sealed class WatchTests(SdkFixture fixture)
         Assert.Contains(learn.Outcome, new[] { "promoted", "nothing_to_learn" });
         var promoted = (await sd.ListModelsAsync(task, Ct)).Proposer.Production!.Value;
         Assert.True(promoted >= 2, "the labeled episodes should have promoted a proposer v2");
-        await WaitAsync(() => seen.Any(e => e.Kind == TaskEventKinds.Cycle && e.Cycle is { Outcome: "promoted" } c && c.ProposerVersion == promoted), "the cycle event");
-        await WaitAsync(() => seen.Any(e => e.Kind == TaskEventKinds.Promotion && e.Model is { Role: "proposer", Action: "promoted" } m && m.To == promoted && m.GoldenAccuracy > 0.5), "the promotion event");
+        await Eventually.TrueAsync(() => seen.Any(e => e.Kind == TaskEventKinds.Cycle && e.Cycle is { Outcome: "promoted" } c && c.ProposerVersion == promoted), Patience, "the cycle event");
+        await Eventually.TrueAsync(() => seen.Any(e => e.Kind == TaskEventKinds.Promotion && e.Model is { Role: "proposer", Action: "promoted" } m && m.To == promoted && m.GoldenAccuracy > 0.5), Patience, "the promotion event");
 
         await sd.RollbackAsync(task, "proposer", "watch test", Ct);
-        await WaitAsync(() => seen.Any(e => e.Kind == TaskEventKinds.Rollback && e.Model is { Role: "proposer", Action: "rolled_back", Reason: "watch test" } m && m.From == promoted && m.To < promoted), "the rollback event");
+        await Eventually.TrueAsync(() => seen.Any(e => e.Kind == TaskEventKinds.Rollback && e.Model is { Role: "proposer", Action: "rolled_back", Reason: "watch test" } m && m.From == promoted && m.To < promoted), Patience, "the rollback event");
 
         await watching.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reader);
@@ -127,16 +127,6 @@ public sealed class WatchTests(SdkFixture fixture)
 
         var missing = await Assert.ThrowsAsync<SelfDissonanceException>(() => sd.GetHistoryAsync("sdk-no-such-history", Ct));
         Assert.Equal("task_not_found", missing.Reason);
-    }
-
-    private static async Task WaitAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(50, Ct);
-        }
     }
 
     private static Dictionary<string, double> Features(Tasks.LabeledExample e) => new() { ["x"] = e.Features[0], ["y"] = e.Features[1] };

@@ -166,7 +166,7 @@ public sealed class ChaosTests(ClusterServices services, ITestOutputHelper outpu
         Assert.Equal(0, report.learnableNotReachingLearner);
         Assert.Equal(0, duplicatesLearned);
         Assert.Equal(0, feedbackMissing);
-        Assert.True(errorsAfterConvergence.Count == 0, $"5xx at surviving gateways after convergence: {JsonSerializer.Serialize(errorsAfterConvergence.Take(5))}");
+        Assert.True(errorsAfterConvergence.Count == 0, $"5xx at surviving gateways after convergence (converged at {convergedAt}): {JsonSerializer.Serialize(errorsAfterConvergence.Take(5).Select(e => new { startedAt = e.StartedAt, gateway = e.Gateway, status = e.Status, body = e.Body }))}");
         Assert.True(report.detectDeathSeconds < 10, $"death detected after {report.detectDeathSeconds} s: {json}");
         Assert.True(onVictim.Count > 0, "no sampled episode lived on the killed silo");
         Assert.NotNull(report.grainsOfDeadSiloServedAgainSeconds);

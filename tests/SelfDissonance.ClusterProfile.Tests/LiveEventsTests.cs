@@ -54,14 +54,14 @@ public sealed class LiveEventsTests(ClusterServices services)
             ids.Add((await overOrleans.RunEpisodeAsync(task, Labeled(data[next++]), Ct)).Id);
         }
 
-        await WaitAsync(() => ids.All(id => Seen(sseSeen, id) && Seen(orleansSeen, id)), "all 100 episodes on both watchers");
+        await Eventually.TrueAsync(() => ids.All(id => Seen(sseSeen, id) && Seen(orleansSeen, id)), Patience, "all 100 episodes on both watchers");
 
         await Eventually.ReturnsAsync(() => overOrleans.GetMetricsAsync(task, Ct), m => m.Learner.EventsConsumed >= m.Learnable, Patience, "the learner taking the learnable episodes");
         await overOrleans.LearnAsync(task, Ct);
         var production = (await overOrleans.ListModelsAsync(task, Ct)).Proposer.Production!.Value;
         Assert.True(production >= 2, "the labeled episodes should have promoted a proposer");
         bool Promoted(ConcurrentQueue<TaskEvent> seen) => seen.Any(e => e.Kind == TaskEventKinds.Promotion && e.Model is { Role: "proposer" } m && m.To == production);
-        await WaitAsync(() => Promoted(sseSeen) && Promoted(orleansSeen), "the promotion on both watchers");
+        await Eventually.TrueAsync(() => Promoted(sseSeen) && Promoted(orleansSeen), Patience, "the promotion on both watchers");
 
         await watching.CancelAsync();
         foreach (var watcher in watchers)
@@ -83,13 +83,4 @@ public sealed class LiveEventsTests(ClusterServices services)
     private static EpisodeRequest Labeled(Tasks.LabeledExample e) =>
         new(new Dictionary<string, double> { ["x"] = e.Features[0], ["y"] = e.Features[1] }, TwoMoons.Classes[e.Label]);
 
-    private static async Task WaitAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(100, Ct);
-        }
-    }
 }

@@ -23,4 +23,19 @@ public static class Eventually
 
         throw new TimeoutException($"{what} did not happen within {timeout.TotalSeconds:0.#} s; last value: {System.Text.Json.JsonSerializer.Serialize(last)}");
     }
+
+    /// <summary>Waits until <paramref name="condition"/> holds (it reads state another task fills, such as a watcher's events).</summary>
+    public static async Task TrueAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"{what} did not happen within {timeout.TotalSeconds:0.#} s");
+            }
+
+            await Task.Delay(50);
+        }
+    }
 }

@@ -39,25 +39,9 @@ internal static class ClusterStreams
 
         // Live task events for watchers (SSE, cluster clients): explicit subscriptions, their own queue so a busy task
         // never delays the control stream's promotions and rollbacks.
-        silo.AddRedisStreams(
-            StreamNames.EventsProvider,
-            o =>
-            {
-                o.ConnectionString = redis;
-                o.QueueCount = 1;
-                o.MaxStreamLength = 10_000;
-            },
-            s => s.ConfigureStreamPubSub(StreamPubSubType.ExplicitGrainBasedAndImplicit));
+        silo.AddRedisStreams(StreamNames.EventsProvider, RedisStreamOptions.SingleQueue(redis), s => s.ConfigureStreamPubSub(StreamPubSubType.ExplicitGrainBasedAndImplicit));
 
         // The control stream: one stream, a subscription per silo agent (explicit, kept in PubSubStore in Redis).
-        return silo.AddRedisStreams(
-            StreamNames.ControlProvider,
-            o =>
-            {
-                o.ConnectionString = redis;
-                o.QueueCount = 1;
-                o.MaxStreamLength = 10_000;
-            },
-            s => s.ConfigureStreamPubSub(StreamPubSubType.ExplicitGrainBasedAndImplicit));
+        return silo.AddRedisStreams(StreamNames.ControlProvider, RedisStreamOptions.SingleQueue(redis), s => s.ConfigureStreamPubSub(StreamPubSubType.ExplicitGrainBasedAndImplicit));
     }
 }
