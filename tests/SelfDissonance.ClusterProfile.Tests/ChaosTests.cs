@@ -66,23 +66,7 @@ public sealed class ChaosTests(ClusterServices services, ITestOutputHelper outpu
 
         // Every acknowledged episode is completed (queued ones may still be draining after the load stops).
         var acked = load.AckedSync.Keys.Concat(load.AckedBatch.Keys).ToList();
-        var records = new Dictionary<string, EpisodeRecordResponse>();
-        await WhenAsync(async () =>
-        {
-            foreach (var chunk in acked.Where(id => !records.ContainsKey(id)).Chunk(32))
-            {
-                var answers = await Task.WhenAll(chunk.Select(id => survivors[records.Count % 2].Http.GetAsync($"/v1/episodes/{id}", Ct)));
-                foreach (var (id, answer) in chunk.Zip(answers))
-                {
-                    if (answer.StatusCode == HttpStatusCode.OK && JsonSerializer.Deserialize<EpisodeRecordResponse>(await answer.Content.ReadAsStringAsync(Ct), Json) is { Status: "completed" } record)
-                    {
-                        records[id] = record;
-                    }
-                }
-            }
-
-            return records.Count == acked.Count;
-        }, TimeSpan.FromSeconds(150), "every acknowledged episode completing");
+        var records = await AcknowledgedEpisodes.ReadCompletedAsync(survivors, acked, TimeSpan.FromSeconds(150));
         var lost = acked.Count - records.Count;
 
         // Every learnable acknowledged episode reached the learner, and was taken exactly once however often it was delivered.

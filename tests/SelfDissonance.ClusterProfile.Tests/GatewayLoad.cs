@@ -29,6 +29,12 @@ public sealed class GatewayLoad(IReadOnlyList<SiloProcess> gateways, string task
 
     public long Retries;
 
+    /// <summary>Requests no gateway accepted within a minute: failures a retrying client would see.</summary>
+    public long Failed;
+
+    /// <summary>Requests that got an answer (accepted), across every kind.</summary>
+    public long Succeeded;
+
     public TimeSpan Now => _clock.Elapsed;
 
     /// <summary>Gateways a client would skip (it learned they are gone); requests are still retried elsewhere without it.</summary>
@@ -116,6 +122,7 @@ public sealed class GatewayLoad(IReadOnlyList<SiloProcess> gateways, string task
                 var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
                 if (ok.Contains(response.StatusCode))
                 {
+                    Interlocked.Increment(ref Succeeded);
                     return body;
                 }
 
@@ -138,6 +145,7 @@ public sealed class GatewayLoad(IReadOnlyList<SiloProcess> gateways, string task
             await Task.Delay(Math.Min(50 * (attempt + 1), 500), CancellationToken.None);
         }
 
+        Interlocked.Increment(ref Failed);
         return null;
     }
 

@@ -31,7 +31,7 @@ public static class EventEndpoints
         return v1;
     }
 
-    private static async Task<IResult> WatchAsync(string task, GrainApi api, IClusterClient client, HttpContext context)
+    private static async Task<IResult> WatchAsync(string task, GrainApi api, IClusterClient client, Hosting.SiloDrain drain, HttpContext context)
     {
         var id = (await api.SnapshotAsync(task)).Definition.Id;
 
@@ -46,7 +46,10 @@ public static class EventEndpoints
         context.Response.Headers.CacheControl = "no-cache";
         // Reverse proxies (nginx) must not buffer the stream.
         context.Response.Headers["X-Accel-Buffering"] = "no";
-        return TypedResults.ServerSentEvents(ReadAsync(id, channel.Reader, handle, context.RequestAborted));
+        // A stopping silo ends its streams so the listener can close; the SDK reconnects to another gateway.
+        var ends = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.Closing);
+        context.Response.RegisterForDispose(ends);
+        return TypedResults.ServerSentEvents(ReadAsync(id, channel.Reader, handle, ends.Token));
     }
 
     private static async IAsyncEnumerable<SseItem<string>> ReadAsync(
@@ -65,18 +68,20 @@ public static class EventEndpoints
                     {
                         ready = await reader.WaitToReadAsync(ping.Token);
                     }
-                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    catch (OperationCanceledException)
                     {
-                        ready = true;
+                        // Time for a ping, or the end (client gone, silo stopping): the stream then ends cleanly.
+                        ready = !cancellationToken.IsCancellationRequested;
                     }
+                }
+
+                if (!ready)
+                {
+                    yield break;
                 }
 
                 if (!reader.TryRead(out var batch))
                 {
-                    if (!ready)
-                    {
-                        yield break;
-                    }
 
                     yield return new SseItem<string>("{}", "ping");
                     continue;

@@ -3,13 +3,18 @@ using SelfDissonance.Models;
 
 namespace SelfDissonance.Silo.Hosting;
 
-/// <summary>Ready when this silo is an active cluster member and the artifact store answers in time. Reports no internals.</summary>
-public sealed class ReadinessCheck(IClusterMembershipService membership, ILocalSiloDetails silo, IArtifactStore artifacts) : IHealthCheck
+/// <summary>Ready when this silo is not stopping, is an active cluster member and the artifact store answers in time. Reports no internals.</summary>
+public sealed class ReadinessCheck(IClusterMembershipService membership, ILocalSiloDetails silo, IArtifactStore artifacts, SiloDrain drain) : IHealthCheck
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(2);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (drain.IsDraining)
+        {
+            return HealthCheckResult.Unhealthy("stopping");
+        }
+
         if (membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress) != SiloStatus.Active)
         {
             return HealthCheckResult.Unhealthy("silo not active");

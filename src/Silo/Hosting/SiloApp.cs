@@ -30,6 +30,9 @@ public static class SiloApp
 
         var host = configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
         builder.Services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = host.ShutdownTimeout);
+        builder.Services.AddSingleton<SiloDrain>();
+        builder.Services.AddHostedService<GracefulShutdown>();
         builder.UseOrleans(silo =>
         {
             if (Profiles.IsCluster(profile))

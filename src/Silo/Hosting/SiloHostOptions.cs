@@ -37,4 +37,18 @@ public sealed class SiloHostOptions
     /// </summary>
     [RegularExpression("^(Fast|Default)$")]
     public string FailureDetection { get; set; } = "Fast";
+
+    /// <summary>
+    /// How long a stop (SIGTERM) may take in all: draining, in-flight requests, leaving the cluster, grains writing
+    /// their state. A pod's terminationGracePeriodSeconds must be longer.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// On a stop, how long /readyz answers 503 while the silo still serves, so load balancers (Kubernetes endpoints)
+    /// stop sending before the listener closes. 0 in the embedded default; a few seconds behind a load balancer.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
 }

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SelfDissonance.Client.Contracts;
+using SelfDissonance.Testing;
+using static SelfDissonance.Testing.Api;
+
+namespace SelfDissonance.ClusterProfile.Tests;
+
+/// <summary>
+/// A rollout on processes: three silos under load, each stopped with SIGTERM and started again in turn, as a Kubernetes
+/// rolling update with maxUnavailable 0 does. A client that retries on another gateway sees no failed request, nothing
+/// acknowledged is lost, and each silo drains (readiness false, in-flight requests done, cluster left) in good time.
+/// </summary>
+public sealed class RollingRestartTests(ClusterServices services, ITestOutputHelper output)
+{
+    private const string TaskId = "rolling";
+
+    [Fact]
+    public async Task Restarting_every_silo_in_turn_under_load_fails_no_request_and_loses_nothing()
+    {
+        await using var cluster = new ProcessCluster(services, silos: 3, new Dictionary<string, string?>
+        {
+            ["SelfDissonance__Silo__DrainDelay"] = "00:00:01",
+            ["SelfDissonance__Silo__ShutdownTimeout"] = "00:00:20",
+        });
+        await cluster.StartAsync();
+        var data = TwoMoons.Generate(2000, seed: 31);
+        await cluster.Silos[0].Http.CreateTwoMoonsTaskAsync(TaskId, new PolicyUpdate { KlEps = 10, GoldenTolerance = 1, MinBatch = 150, MaxDissonance = 1, DBudgetPerHour = 10_000_000 });
+        await cluster.Silos[0].Http.BootstrapAsync(TaskId, data[..100], data[100..300]);
+
+        var load = new GatewayLoad(cluster.Silos, TaskId, data[300..]);
+        using var stop = new CancellationTokenSource();
+        var running = load.RunAsync(syncWorkers: 4, stop.Token);
+        await Task.Delay(TimeSpan.FromSeconds(4), Ct);
+
+        var drains = new List<(string Silo, double Seconds, double ReadyAgainSeconds)>();
+        foreach (var silo in cluster.Silos)
+        {
+            var clock = Stopwatch.StartNew();
+            await silo.StopAsync();
+            var drained = clock.Elapsed;
+            Assert.False(silo.IsRunning, $"{silo.Name} did not exit on SIGTERM within 30 s");
+            await silo.StartAsync(TimeSpan.FromSeconds(60));
+            load.Down.TryRemove(silo.Name, out _);
+            drains.Add((silo.Name, Math.Round(drained.TotalSeconds, 2), Math.Round(clock.Elapsed.TotalSeconds, 2)));
+            await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+        }
+
+        stop.Cancel();
+        await running;
+
+        var acked = load.AckedSync.Keys.Concat(load.AckedBatch.Keys).ToList();
+        var records = await AcknowledgedEpisodes.ReadCompletedAsync(cluster.Silos, acked, TimeSpan.FromSeconds(120));
+        var lost = acked.Count - records.Count;
+        var feedbackMissing = load.AckedFeedback.Count(f => !records.TryGetValue(f.Key, out var r) || r.FeedbackLabel != f.Value);
+        var report = new
+        {
+            requests = load.Succeeded + load.Failed,
+            succeeded = load.Succeeded,
+            failed = load.Failed,
+            serverErrorsRetried = load.ServerErrors.Count,
+            clientRetries = load.Retries,
+            acknowledged = acked.Count,
+            lost,
+            feedbackMissing,
+            drains = drains.Select(d => new { silo = d.Silo, drainSeconds = d.Seconds, stoppedAndReadyAgainSeconds = d.ReadyAgainSeconds }),
+        };
+        var json = JsonSerializer.Serialize(report);
+        output.WriteLine(json);
+        Report.Write("rolling-restart", json);
+
+        Assert.True(acked.Count > 500, $"too little load to mean anything: {json}");
+        Assert.Equal(0, load.Failed);
+        Assert.Equal(0, lost);
+        Assert.Equal(0, feedbackMissing);
+        Assert.All(drains, d => Assert.True(d.Seconds < 20, $"{d.Silo} took {d.Seconds} s to stop: {json}"));
+    }
+}
