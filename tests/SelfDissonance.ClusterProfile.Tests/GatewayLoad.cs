@@ -18,6 +18,13 @@ public sealed class GatewayLoad(IReadOnlyList<SiloProcess> gateways, string task
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ConcurrentQueue<(string Id, string Label)> _needFeedback = new();
     private int _next;
+    private SiloProcess[] _gateways = [.. gateways];
+
+    /// <summary>A gateway joins (scale out): clients start sending to it.</summary>
+    public void AddGateway(SiloProcess gateway) => _gateways = [.. _gateways, gateway];
+
+    /// <summary>A gateway leaves the client's list (the load balancer took it out) before it is stopped.</summary>
+    public void RemoveGateway(SiloProcess gateway) => _gateways = [.. _gateways.Where(g => g != gateway)];
 
     public ConcurrentDictionary<string, bool> AckedSync { get; } = new();
 
@@ -151,8 +158,9 @@ public sealed class GatewayLoad(IReadOnlyList<SiloProcess> gateways, string task
 
     private SiloProcess Pick(int attempt)
     {
-        var alive = gateways.Where(g => !Down.ContainsKey(g.Name)).ToList();
-        var pool = alive.Count > 0 ? alive : gateways.ToList();
+        var all = _gateways;
+        var alive = all.Where(g => !Down.ContainsKey(g.Name)).ToList();
+        var pool = alive.Count > 0 ? alive : [.. all];
         return pool[(Interlocked.Increment(ref _next) + attempt) % pool.Count];
     }
 }

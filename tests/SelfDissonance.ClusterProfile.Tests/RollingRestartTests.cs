@@ -7,9 +7,10 @@ using static SelfDissonance.Testing.Api;
 namespace SelfDissonance.ClusterProfile.Tests;
 
 /// <summary>
-/// A rollout on processes: three silos under load, each stopped with SIGTERM and started again in turn, as a Kubernetes
+/// Pod behaviour on processes. A rollout: three silos under load, each stopped with SIGTERM and started again in turn, as a Kubernetes
 /// rolling update with maxUnavailable 0 does. A client that retries on another gateway sees no failed request, nothing
 /// acknowledged is lost, and each silo drains (readiness false, in-flight requests done, cluster left) in good time.
+/// Scaling: a fourth silo joins under load, takes grains and stream queues, and leaves again without a loss.
 /// </summary>
 public sealed class RollingRestartTests(ClusterServices services, ITestOutputHelper output)
 {
@@ -74,5 +75,69 @@ public sealed class RollingRestartTests(ClusterServices services, ITestOutputHel
         Assert.Equal(0, lost);
         Assert.Equal(0, feedbackMissing);
         Assert.All(drains, d => Assert.True(d.Seconds < 20, $"{d.Silo} took {d.Seconds} s to stop: {json}"));
+    }
+
+    [Fact]
+    public async Task Adding_and_removing_a_silo_under_load_rebalances_and_loses_nothing()
+    {
+        await using var cluster = new ProcessCluster(services, silos: 3, new Dictionary<string, string?>
+        {
+            ["SelfDissonance__Silo__DrainDelay"] = "00:00:01",
+            ["SelfDissonance__Silo__ShutdownTimeout"] = "00:00:20",
+        });
+        await cluster.StartAsync();
+        var client = await cluster.ConnectClientAsync();
+        var management = client.GetGrain<IManagementGrain>(0);
+        const string task = "scaling";
+        var data = TwoMoons.Generate(2000, seed: 32);
+        await cluster.Silos[0].Http.CreateTwoMoonsTaskAsync(task, new PolicyUpdate { KlEps = 10, GoldenTolerance = 1, MinBatch = 150, MaxDissonance = 1, DBudgetPerHour = 10_000_000 });
+        await cluster.Silos[0].Http.BootstrapAsync(task, data[..100], data[100..300]);
+
+        var load = new GatewayLoad(cluster.Silos, task, data[300..]);
+        using var stop = new CancellationTokenSource();
+        var running = load.RunAsync(syncWorkers: 4, stop.Token);
+        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+
+        // Scale out: the new silo joins, gets traffic, and takes activations (its own episodes, its share of queues).
+        var fourth = cluster.AddSilo();
+        await fourth.StartAsync(TimeSpan.FromSeconds(60));
+        load.AddGateway(fourth);
+        var address = (await management.GetHosts(true, Ct)).Keys.Single(a => a.Endpoint.Port == fourth.SiloPort);
+        var activations = await Eventually.ReturnsAsync(
+            async () => (await management.GetSimpleGrainStatistics([address])).Where(s => s.GrainType.Contains("EpisodeGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount),
+            n => n > 50,
+            TimeSpan.FromSeconds(60),
+            "episode activations on the new silo");
+
+        // Scale in: the load balancer takes it out first, then it gets SIGTERM.
+        load.RemoveGateway(fourth);
+        var clock = Stopwatch.StartNew();
+        await fourth.StopAsync();
+        var drained = clock.Elapsed;
+        Assert.False(fourth.IsRunning);
+        await Eventually.ReturnsAsync(() => management.GetHosts(true, Ct), hosts => hosts.Count == 3, TimeSpan.FromSeconds(30), "the cluster back to three silos");
+        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+        stop.Cancel();
+        await running;
+
+        var gateways = cluster.Silos.Take(3).ToList();
+        var acked = load.AckedSync.Keys.Concat(load.AckedBatch.Keys).ToList();
+        var records = await AcknowledgedEpisodes.ReadCompletedAsync(gateways, acked, TimeSpan.FromSeconds(120));
+        var json = JsonSerializer.Serialize(new
+        {
+            requests = load.Succeeded + load.Failed,
+            failed = load.Failed,
+            serverErrorsRetried = load.ServerErrors.Count,
+            acknowledged = acked.Count,
+            lost = acked.Count - records.Count,
+            episodeActivationsOnFourthSilo = activations,
+            fourthSiloDrainSeconds = Math.Round(drained.TotalSeconds, 2),
+        });
+        output.WriteLine(json);
+        Report.Write("scale-out-in", json);
+
+        Assert.Equal(0, load.Failed);
+        Assert.Equal(acked.Count, records.Count);
+        Assert.True(drained < TimeSpan.FromSeconds(20), json);
     }
 }
