@@ -3,8 +3,8 @@ using SelfDissonance.Models;
 
 namespace SelfDissonance.Silo.Hosting;
 
-/// <summary>Ready when this silo is not stopping, is an active cluster member and the artifact store answers in time. Reports no internals.</summary>
-public sealed class ReadinessCheck(IClusterMembershipService membership, ILocalSiloDetails silo, IArtifactStore artifacts, SiloDrain drain) : IHealthCheck
+/// <summary>Ready when this silo is not stopping, is an active cluster member, Redis answers (cluster profile) and the artifact store answers in time. Reports no internals.</summary>
+public sealed class ReadinessCheck(IClusterMembershipService membership, ILocalSiloDetails silo, IArtifactStore artifacts, SiloDrain drain, IServiceProvider services) : IHealthCheck
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(2);
 
@@ -22,6 +22,11 @@ public sealed class ReadinessCheck(IClusterMembershipService membership, ILocalS
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(s_timeout);
+        if (services.GetService<RedisReadiness>() is { } redis && !await redis.PingAsync(timeout.Token))
+        {
+            return HealthCheckResult.Unhealthy("redis unreachable");
+        }
+
         try
         {
             await artifacts.ExistsAsync("health/probe", timeout.Token);

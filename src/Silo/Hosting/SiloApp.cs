@@ -33,6 +33,12 @@ public static class SiloApp
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = host.ShutdownTimeout);
         builder.Services.AddSingleton<SiloDrain>();
         builder.Services.AddHostedService<GracefulShutdown>();
+        if (Profiles.IsCluster(profile))
+        {
+            var redis = ClusterConnections.From(configuration).Redis;
+            builder.Services.AddSingleton(_ => new RedisReadiness(redis));
+        }
+
         builder.UseOrleans(silo =>
         {
             if (Profiles.IsCluster(profile))
