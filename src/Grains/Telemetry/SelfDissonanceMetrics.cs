@@ -16,11 +16,13 @@ public static class SelfDissonanceMetrics
 
     public static readonly Counter<long> GateBlocks = Meter.CreateCounter<long>("sd.gate.blocks", "{episode}", "Episodes the safety gate blocked from learning, by reason.");
 
-    public static readonly Histogram<double> Dissonance = Meter.CreateHistogram<double>("sd.dissonance", null, "Total variation distance between proposer and critic per episode.");
+    public static readonly Histogram<double> Dissonance = Meter.CreateHistogram<double>("sd.dissonance", null, "Total variation distance between proposer and critic per episode.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.02, 0.05, 0.1, 0.12, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1] });
 
     public static readonly Counter<long> LearningCycles = Meter.CreateCounter<long>("sd.learning.cycles", "{cycle}", "Learning cycles by outcome.");
 
-    public static readonly Histogram<double> LearningCycleDuration = Meter.CreateHistogram<double>("sd.learning.cycle.duration", "s", "Duration of learning cycles.");
+    public static readonly Histogram<double> LearningCycleDuration = Meter.CreateHistogram<double>("sd.learning.cycle.duration", "s", "Duration of learning cycles.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60] });
 
     public static readonly Counter<long> Promotions = Meter.CreateCounter<long>("sd.models.promotions", "{version}", "Versions promoted, by task and role.");
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 using SelfDissonance.Runtime;
 using SelfDissonance.Silo.Gateway;
@@ -59,6 +60,10 @@ public static class SiloApp
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddSiloHealthChecks();
+        // Our meter and Orleans' own, scraped as Prometheus text at /metrics.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(Telemetry.SelfDissonanceMetrics.Name, "Microsoft.Orleans")
+            .AddPrometheusExporter());
         builder.Services.AddSingleton<GatewaySchemas>();
         builder.Services.AddSingleton(sp =>
         {
@@ -80,6 +85,7 @@ public static class SiloApp
         app.UseBodyLimits();
 
         app.MapSiloHealth();
+        app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         app.MapConsoleRedirect();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapOrleansDashboard(routePrefix: "/dashboard");
