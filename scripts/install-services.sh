@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the cluster profile and its tests need when missing: redis-server (Debian package), Azurite (npm, into
-# tools/azurite from its package-lock.json) and chromium (Debian package; the task console's browser tests). Safe to
-# run again; prints what it did.
+# tools/azurite from its package-lock.json), chromium (Debian package; the task console's browser tests) and kubectl
+# (Debian package; the deploy tests render deploy/k8s with kubectl kustomize). Safe to run again; prints what it did.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +24,16 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
   $sudo_cmd apt-get install -y -q chromium >/dev/null 2>&1 || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q chromium >/dev/null; }
 fi
 echo "    $( (command -v chromium >/dev/null 2>&1 && chromium --version 2>/dev/null) || chromium-browser --version 2>/dev/null)"
+
+# The deploy tests render the Kubernetes manifests with kubectl's built-in kustomize; they fail (not skip) without it.
+if ! command -v kubectl >/dev/null 2>&1; then
+  echo "==> installing kubectl (apt-get)"
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get install -y -q kubectl >/dev/null 2>&1 || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q kubectl >/dev/null; }
+fi
+echo "    kubectl $(kubectl version --client 2>/dev/null | head -1 | sed 's/^Client Version: //')"
 
 if [ ! -x tools/azurite/node_modules/.bin/azurite-blob ]; then
   if ! command -v npm >/dev/null 2>&1; then

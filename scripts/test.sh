@@ -15,8 +15,8 @@ if ! dotnet --list-sdks | grep -q "^${need_sdk%.*}"; then
 fi
 
 # The cluster-profile tests start their own redis-server and Azurite on free loopback ports, the console tests run
-# chromium: install them if missing.
-echo "==> what the tests start (redis-server, Azurite, chromium)"
+# chromium, the deploy tests kubectl: install them if missing.
+echo "==> what the tests start (redis-server, Azurite, chromium, kubectl)"
 bash scripts/install-services.sh
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
