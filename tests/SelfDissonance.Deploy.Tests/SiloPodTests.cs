@@ -7,12 +7,6 @@ namespace SelfDissonance.Deploy.Tests;
 /// <summary>The silo's pod against the silo's code: what it serves, what it reads, how long it takes to stop.</summary>
 public sealed partial class SiloPodTests(RenderedOverlays overlays)
 {
-    /// <summary>
-    /// Keys the manifests set that the README does not document yet: the host's shutdown timeout comes with the graceful
-    /// shutdown work on main (with its README row); until then it is accepted here by name.
-    /// </summary>
-    private static readonly HashSet<string> _pendingKeys = new(StringComparer.OrdinalIgnoreCase) { "SelfDissonance:Silo:ShutdownTimeout" };
-
     public static TheoryData<string> OverlayNames() => [.. RenderedOverlays.Names];
 
     [Theory]
@@ -95,7 +89,7 @@ public sealed partial class SiloPodTests(RenderedOverlays overlays)
             .Select(v => ConfigurationKeys.FromEnvironmentName(v.Name))
             .ToList();
         Assert.NotEmpty(keys);
-        Assert.All(keys, key => Assert.True(documented.Contains(key) || _pendingKeys.Contains(key), $"{key} is set in {name} but is no configuration key the README documents."));
+        Assert.All(keys, key => Assert.True(documented.Contains(key), $"{key} is set in {name} but is no configuration key the README documents."));
     }
 
     [Theory]
