@@ -6,7 +6,11 @@ using static SelfDissonance.Testing.Api;
 
 namespace SelfDissonance.Silo.Tests;
 
-/// <summary>/metrics: our meter and Orleans' in Prometheus text format, moving as episodes run and get blocked.</summary>
+/// <summary>
+/// /metrics: our meter in Prometheus text format, moving as episodes run and get blocked. (Orleans' meter is static per
+/// process and this assembly starts and stops several silos in one process; a silo process is checked in
+/// SelfDissonance.ClusterProfile.Tests.)
+/// </summary>
 public sealed partial class PrometheusTests(GatewayFixture fixture)
 {
     [Fact]
@@ -30,7 +34,6 @@ public sealed partial class PrometheusTests(GatewayFixture fixture)
         Assert.Equal(40, Sum(after, "sd_episodes_total") - Sum(before, "sd_episodes_total"));
         Assert.Equal(40, Sum(after, "sd_dissonance_count") - Sum(before, "sd_dissonance_count"));
         Assert.True(Sum(after, "sd_gate_blocks_total") > Sum(before, "sd_gate_blocks_total"), "gate blocks should have moved");
-        Assert.Contains(after, s => s.Name.StartsWith("orleans_", StringComparison.Ordinal));
     }
 
     private async Task<IReadOnlyList<Sample>> ScrapeAsync()
