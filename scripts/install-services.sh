@@ -5,12 +5,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "==> installing redis-server (apt-get)"
-  sudo_cmd=""
+# apt_install PACKAGE: install a Debian package quietly (as root, or through sudo), updating the index only if needed.
+apt_install() {
+  local sudo_cmd=""
   if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
   export DEBIAN_FRONTEND=noninteractive
-  $sudo_cmd apt-get install -y -q redis-server >/dev/null 2>&1 || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q redis-server >/dev/null; }
+  $sudo_cmd apt-get install -y -q "$1" >/dev/null 2>&1 || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q "$1" >/dev/null; }
+}
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "==> installing redis-server (apt-get)"
+  apt_install redis-server
   # The Debian package starts a system Redis on 6379; our scripts and tests start their own on other ports.
 fi
 echo "    $(redis-server --version | cut -d' ' -f1-3)"
@@ -18,20 +23,14 @@ echo "    $(redis-server --version | cut -d' ' -f1-3)"
 # The console's browser tests run Debian's chromium headless; they fail (not skip) without it.
 if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
   echo "==> installing chromium (apt-get)"
-  sudo_cmd=""
-  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo_cmd apt-get install -y -q chromium >/dev/null 2>&1 || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q chromium >/dev/null; }
+  apt_install chromium
 fi
 echo "    $( (command -v chromium >/dev/null 2>&1 && chromium --version 2>/dev/null) || chromium-browser --version 2>/dev/null)"
 
 # The deploy tests render the Kubernetes manifests with kubectl's built-in kustomize; they fail (not skip) without it.
 if ! command -v kubectl >/dev/null 2>&1; then
   echo "==> installing kubectl (apt-get)"
-  sudo_cmd=""
-  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo_cmd apt-get install -y -q kubectl >/dev/null 2>&1 || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q kubectl >/dev/null; }
+  apt_install kubectl
 fi
 echo "    kubectl $(kubectl version --client 2>/dev/null | head -1 | sed 's/^Client Version: //')"
 

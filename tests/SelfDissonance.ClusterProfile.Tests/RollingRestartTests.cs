@@ -19,15 +19,9 @@ public sealed class RollingRestartTests(ClusterServices services, ITestOutputHel
     [Fact]
     public async Task Restarting_every_silo_in_turn_under_load_fails_no_request_and_loses_nothing()
     {
-        await using var cluster = new ProcessCluster(services, silos: 3, new Dictionary<string, string?>
-        {
-            ["SelfDissonance__Silo__DrainDelay"] = "00:00:01",
-            ["SelfDissonance__Silo__ShutdownTimeout"] = "00:00:20",
-        });
-        await cluster.StartAsync();
+        await using var cluster = await StartClusterAsync();
         var data = TwoMoons.Generate(2000, seed: 31);
-        await cluster.Silos[0].Http.CreateTwoMoonsTaskAsync(TaskId, new PolicyUpdate { KlEps = 10, GoldenTolerance = 1, MinBatch = 150, MaxDissonance = 1, DBudgetPerHour = 10_000_000 });
-        await cluster.Silos[0].Http.BootstrapAsync(TaskId, data[..100], data[100..300]);
+        await PrepareTaskAsync(cluster, TaskId, data);
 
         var load = new GatewayLoad(cluster.Silos, TaskId, data[300..]);
         using var stop = new CancellationTokenSource();
@@ -80,18 +74,11 @@ public sealed class RollingRestartTests(ClusterServices services, ITestOutputHel
     [Fact]
     public async Task Adding_and_removing_a_silo_under_load_rebalances_and_loses_nothing()
     {
-        await using var cluster = new ProcessCluster(services, silos: 3, new Dictionary<string, string?>
-        {
-            ["SelfDissonance__Silo__DrainDelay"] = "00:00:01",
-            ["SelfDissonance__Silo__ShutdownTimeout"] = "00:00:20",
-        });
-        await cluster.StartAsync();
-        var client = await cluster.ConnectClientAsync();
-        var management = client.GetGrain<IManagementGrain>(0);
         const string task = "scaling";
+        await using var cluster = await StartClusterAsync();
+        var management = (await cluster.ConnectClientAsync()).GetGrain<IManagementGrain>(0);
         var data = TwoMoons.Generate(2000, seed: 32);
-        await cluster.Silos[0].Http.CreateTwoMoonsTaskAsync(task, new PolicyUpdate { KlEps = 10, GoldenTolerance = 1, MinBatch = 150, MaxDissonance = 1, DBudgetPerHour = 10_000_000 });
-        await cluster.Silos[0].Http.BootstrapAsync(task, data[..100], data[100..300]);
+        await PrepareTaskAsync(cluster, task, data);
 
         var load = new GatewayLoad(cluster.Silos, task, data[300..]);
         using var stop = new CancellationTokenSource();
@@ -139,5 +126,24 @@ public sealed class RollingRestartTests(ClusterServices services, ITestOutputHel
         Assert.Equal(0, load.Failed);
         Assert.Equal(acked.Count, records.Count);
         Assert.True(drained < TimeSpan.FromSeconds(20), json);
+    }
+
+    /// <summary>Three silo processes that drain for a second on SIGTERM, as the Kubernetes ConfigMap has them do.</summary>
+    private async Task<ProcessCluster> StartClusterAsync()
+    {
+        var cluster = new ProcessCluster(services, silos: 3, new Dictionary<string, string?>
+        {
+            ["SelfDissonance__Silo__DrainDelay"] = "00:00:01",
+            ["SelfDissonance__Silo__ShutdownTimeout"] = "00:00:20",
+        });
+        await cluster.StartAsync();
+        return cluster;
+    }
+
+    /// <summary>A task that learns and promotes under the load (promotion is exercised, not model quality).</summary>
+    private static async Task PrepareTaskAsync(ProcessCluster cluster, string task, IReadOnlyList<Tasks.LabeledExample> data)
+    {
+        await cluster.Silos[0].Http.CreateTwoMoonsTaskAsync(task, new PolicyUpdate { KlEps = 10, GoldenTolerance = 1, MinBatch = 150, MaxDissonance = 1, DBudgetPerHour = 10_000_000 });
+        await cluster.Silos[0].Http.BootstrapAsync(task, data.Take(100), data.Skip(100).Take(200));
     }
 }
