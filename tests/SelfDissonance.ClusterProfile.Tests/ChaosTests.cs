@@ -57,7 +57,10 @@ public sealed class ChaosTests(ClusterServices services, ITestOutputHelper outpu
         var serve = WhenAsync(async () => (await Task.WhenAll(onVictim.Take(20).Select(id => cluster.Silos[0].Http.GetAsync($"/v1/episodes/{id}", Ct)))).All(r => r.StatusCode == HttpStatusCode.OK), TimeSpan.FromSeconds(60), "episodes of the killed silo being served again");
         var timeToDetect = await detect;
         var timeToServe = await serve;
-        var convergedAt = killedAt + (timeToDetect ?? TimeSpan.FromMinutes(10));
+        // The management grain answers from one silo's view. The other survivor learns of the death by gossip or, at the
+        // latest, its next membership table read (TableRefreshTimeout, 2 s with Fast detection); until then a call it
+        // routes to the dead silo is rejected once (503, retried by the client). Converged means every survivor knows.
+        var convergedAt = killedAt + (timeToDetect ?? TimeSpan.FromMinutes(10)) + TimeSpan.FromSeconds(2);
 
         await Task.Delay(TimeSpan.FromSeconds(10), Ct);
         stop.Cancel();
