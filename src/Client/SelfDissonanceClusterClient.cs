@@ -1,12 +1,9 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Orleans.Streams;
 using SelfDissonance.Client.Cluster;
 using SelfDissonance.Client.Contracts;
 using SelfDissonance.Models;
-using SelfDissonance.Runtime;
 
 namespace SelfDissonance.Client;
 
@@ -179,49 +176,19 @@ public sealed class SelfDissonanceClusterClient : ISelfDissonanceClient
     public async IAsyncEnumerable<TaskEvent> WatchAsync(string task, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var id = (await CallAsync(() => _api.SnapshotAsync(task), Retry.Safe, cancellationToken).ConfigureAwait(false)).Definition.Id;
-        IStreamProvider provider;
-        try
-        {
-            provider = _client.GetStreamProvider(StreamNames.EventsProvider);
-        }
-        catch (KeyNotFoundException e)
-        {
-            throw new InvalidOperationException($"The cluster client has no '{StreamNames.EventsProvider}' stream provider; configure it with AddSelfDissonanceEvents().", e);
-        }
-
-        // A slow reader loses the oldest events rather than growing without bound.
-        var channel = Channel.CreateBounded<TaskEventBatch>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        var handle = await TaskEvents(provider, id).SubscribeAsync((batch, _) =>
-        {
-            channel.Writer.TryWrite(batch);
-            return Task.CompletedTask;
-        }).ConfigureAwait(false);
-        try
+        var subscription = await TaskEventSubscription.StartAsync(_client, id).ConfigureAwait(false);
+        await using (subscription.ConfigureAwait(false))
         {
             while (true)
             {
-                var batch = await channel.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var batch = await subscription.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var item in batch.Events)
                 {
                     yield return TaskEventMapper.ToWire(id, item);
                 }
             }
         }
-        finally
-        {
-            try
-            {
-                await handle.UnsubscribeAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OrleansException or TimeoutException)
-            {
-                // Pub-sub drops subscribers it can no longer reach.
-            }
-        }
     }
-
-    private static IAsyncStream<TaskEventBatch> TaskEvents(IStreamProvider provider, string taskId) =>
-        provider.GetStream<TaskEventBatch>(StreamId.Create(StreamNames.TaskEvents, taskId));
 
     private async Task<T> CallAsync<T>(Func<Task<T>> call, Retry retry, CancellationToken cancellationToken)
     {

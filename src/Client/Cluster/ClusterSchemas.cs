@@ -39,9 +39,5 @@ internal sealed class ClusterSchemas(IGrainFactory grains) : ITaskSchemas
     /// A change made through this client (bootstrap, learn, rollback, policy) reaches silos on the control stream within
     /// milliseconds; asking every silo to re-read the task now makes the very next call see it, wherever it lands.
     /// </summary>
-    public async Task ChangedAsync(string taskId)
-    {
-        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-        await Task.WhenAll(hosts.Keys.Select(silo => grains.GetGrain<Runtime.ISiloAgentGrain>(silo.ToParsableString()).RefreshAsync(taskId)));
-    }
+    public Task ChangedAsync(string taskId) => SiloAgents.ForEachAsync(grains, agent => agent.RefreshAsync(taskId));
 }

@@ -251,11 +251,7 @@ internal sealed class GrainApi(IGrainFactory grains, ITaskSchemas schemas, int m
         ? id
         : throw DomainException.InvalidEpisodeId(id);
 
-    private async Task FlushAllSilosAsync()
-    {
-        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-        await Task.WhenAll(hosts.Keys.Select(silo => grains.GetGrain<Runtime.ISiloAgentGrain>(silo.ToParsableString()).FlushAsync()));
-    }
+    private Task FlushAllSilosAsync() => SiloAgents.ForEachAsync(grains, agent => agent.FlushAsync());
 
     private async Task<BootstrapResponse> BootstrapAsync(TaskSchema schema, ImmutableArray<LabeledExample> training, ImmutableArray<LabeledExample> golden, string by)
     {

@@ -1,11 +1,8 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Threading.Channels;
-using Orleans.Streams;
 using SelfDissonance.Client.Cluster;
 using SelfDissonance.Client.Contracts;
-using SelfDissonance.Runtime;
 using static SelfDissonance.Silo.Gateway.GatewayResults;
 
 namespace SelfDissonance.Silo.Gateway;
@@ -15,9 +12,6 @@ public static class EventEndpoints
 {
     /// <summary>A ping this often lets clients and proxies tell an idle stream from a dead one.</summary>
     public static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(10);
-
-    // A watcher that reads slower than the task produces loses the oldest events, never the silo's memory.
-    private const int BufferedBatches = 256;
 
     public static RouteGroupBuilder MapEventEndpoints(this RouteGroupBuilder v1)
     {
@@ -36,78 +30,54 @@ public static class EventEndpoints
         var id = (await api.SnapshotAsync(task)).Definition.Id;
 
         // Subscribed before the answer starts, so every event after the client sees the headers reaches it.
-        var channel = Channel.CreateBounded<TaskEventBatch>(new BoundedChannelOptions(BufferedBatches) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        var stream = TaskEvents.Get(client.GetStreamProvider(StreamNames.EventsProvider), id);
-        var handle = await stream.SubscribeAsync((batch, _) =>
-        {
-            channel.Writer.TryWrite(batch);
-            return Task.CompletedTask;
-        });
+        var subscription = await TaskEventSubscription.StartAsync(client, id);
         context.Response.Headers.CacheControl = "no-cache";
         // Reverse proxies (nginx) must not buffer the stream.
         context.Response.Headers["X-Accel-Buffering"] = "no";
         // A stopping silo ends its streams so the listener can close; the SDK reconnects to another gateway.
         var ends = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.Closing);
         context.Response.RegisterForDispose(ends);
-        return TypedResults.ServerSentEvents(ReadAsync(id, channel.Reader, handle, ends.Token));
+        return TypedResults.ServerSentEvents(ReadAsync(id, subscription, ends.Token));
     }
 
     private static async IAsyncEnumerable<SseItem<string>> ReadAsync(
-        string taskId, ChannelReader<TaskEventBatch> reader, StreamSubscriptionHandle<TaskEventBatch> handle, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string taskId, TaskEventSubscription subscription, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        try
+        await using var _ = subscription;
+        var reader = subscription.Reader;
+        yield return new SseItem<string>(JsonSerializer.Serialize(new { task = taskId }, GatewayJson.Responses), "ready");
+        while (!cancellationToken.IsCancellationRequested)
         {
-            yield return new SseItem<string>(JsonSerializer.Serialize(new { task = taskId }, GatewayJson.Responses), "ready");
-            while (!cancellationToken.IsCancellationRequested)
+            bool ready;
+            using (var ping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                bool ready;
-                using (var ping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                ping.CancelAfter(PingInterval);
+                try
                 {
-                    ping.CancelAfter(PingInterval);
-                    try
-                    {
-                        ready = await reader.WaitToReadAsync(ping.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        // Time for a ping, or the end (client gone, silo stopping): the stream then ends cleanly.
-                        ready = !cancellationToken.IsCancellationRequested;
-                    }
+                    ready = await reader.WaitToReadAsync(ping.Token);
                 }
-
-                if (!ready)
+                catch (OperationCanceledException)
                 {
-                    yield break;
-                }
-
-                if (!reader.TryRead(out var batch))
-                {
-
-                    yield return new SseItem<string>("{}", "ping");
-                    continue;
-                }
-
-                foreach (var item in batch.Events)
-                {
-                    yield return new SseItem<string>(JsonSerializer.Serialize(TaskEventMapper.ToWire(taskId, item), GatewayJson.Responses), item.Kind);
+                    // Time for a ping, or the end (client gone, silo stopping): the stream then ends cleanly.
+                    ready = !cancellationToken.IsCancellationRequested;
                 }
             }
-        }
-        finally
-        {
-            await UnsubscribeAsync(handle);
-        }
-    }
 
-    private static async Task UnsubscribeAsync(StreamSubscriptionHandle<TaskEventBatch> handle)
-    {
-        try
-        {
-            await handle.UnsubscribeAsync();
-        }
-        catch (Exception e) when (e is OrleansException or TimeoutException)
-        {
-            // The subscription dies with this silo's client anyway; pub-sub drops subscribers it cannot reach.
+            if (!ready)
+            {
+                yield break;
+            }
+
+            if (!reader.TryRead(out var batch))
+            {
+                yield return new SseItem<string>("{}", "ping");
+                continue;
+            }
+
+            foreach (var item in batch.Events)
+            {
+                yield return new SseItem<string>(JsonSerializer.Serialize(TaskEventMapper.ToWire(taskId, item), GatewayJson.Responses), item.Kind);
+            }
         }
     }
 
