@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using SelfDissonance.Client.Contracts;
 using SelfDissonance.Testing;
@@ -34,6 +35,44 @@ public sealed partial class PrometheusTests(GatewayFixture fixture)
         Assert.Equal(40, Sum(after, "sd_episodes_total") - Sum(before, "sd_episodes_total"));
         Assert.Equal(40, Sum(after, "sd_dissonance_count") - Sum(before, "sd_dissonance_count"));
         Assert.True(Sum(after, "sd_gate_blocks_total") > Sum(before, "sd_gate_blocks_total"), "gate blocks should have moved");
+    }
+
+    [Fact]
+    public async Task Gauges_report_lambda_budget_rollback_drop_and_accuracy_of_the_serving_versions()
+    {
+        const string task = "gauges";
+        var data = TwoMoons.Generate(400, seed: 43);
+        await fixture.Http.CreateTwoMoonsTaskAsync(task, new PolicyUpdate { Lambda = 0.02, DBudgetPerHour = 500, RollbackDrop = 0.03 });
+        await fixture.Http.BootstrapAsync(task, data[..200], data[200..300]);
+        foreach (var example in data[300..330])
+        {
+            (await fixture.Http.PostAsync($"/v1/tasks/{task}/episodes", new EpisodeRequest(Features(example), TwoMoons.Classes[example.Label]))).EnsureSuccessStatusCode();
+        }
+
+        var policy = await fixture.Http.GetFromJsonAsync<PolicyResponse>($"/v1/tasks/{task}/policy", Json, Ct);
+        Assert.True(policy!.BudgetLeft < 500, "episodes used some of the budget");
+
+        var models = await fixture.Http.GetFromJsonAsync<ModelsResponse>($"/v1/tasks/{task}/models", Json, Ct);
+        var production = models!.Proposer.Versions.Single(v => v.Version == models.Proposer.Production);
+        string Of(string labels) => $"task=\"{task}\"";
+        double? Value(IReadOnlyList<Sample> samples, string name, params string[] labels) =>
+            samples.Where(s => s.Name == name && s.Labels.Contains(Of(task), StringComparison.Ordinal) && labels.All(l => s.Labels.Contains(l, StringComparison.Ordinal)))
+                .Select(s => (double?)s.Value).SingleOrDefault();
+
+        // The grains publish their readings on a one-second timer, and the exporter caches a scrape for a moment.
+        var scrape = await Eventually.ReturnsAsync(
+            ScrapeAsync,
+            a => Value(a, "sd_budget_left") == policy.BudgetLeft && Value(a, "sd_model_accuracy", "role=\"proposer\"", "stage=\"production\"", "kind=\"live\"") is not null,
+            TimeSpan.FromSeconds(15),
+            "the task's gauges");
+        Assert.Equal(0.02, Value(scrape, "sd_policy_lambda"));
+        Assert.Equal(0.03, Value(scrape, "sd_policy_rollback_drop"));
+        var version = $"version=\"{production.Version}\"";
+        Assert.Equal(production.GoldenAccuracy, Value(scrape, "sd_model_accuracy", "role=\"proposer\"", version, "stage=\"production\"", "kind=\"golden\"")!.Value, 9);
+        Assert.InRange(Value(scrape, "sd_model_accuracy", "role=\"proposer\"", version, "stage=\"production\"", "kind=\"live\"")!.Value, 0.5, 1);
+        Assert.Equal(30, Value(scrape, "sd_model_live_samples", "role=\"proposer\"", version, "stage=\"production\""));
+        Assert.NotNull(Value(scrape, "sd_model_accuracy", "role=\"critic\"", "stage=\"production\"", "kind=\"golden\""));
+        Assert.Null(Value(scrape, "sd_model_accuracy", "stage=\"previous\""));
     }
 
     private async Task<IReadOnlyList<Sample>> ScrapeAsync()

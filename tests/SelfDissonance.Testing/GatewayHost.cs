@@ -13,9 +13,16 @@ public sealed class GatewayHost : IAsyncDisposable
 {
     private readonly TempDirectory _data = new("sd-gateway");
     private readonly Dictionary<string, string?> _overrides;
+    private readonly Action<WebApplicationBuilder>? _configure;
     private WebApplication? _app;
 
-    public GatewayHost(Dictionary<string, string?>? overrides = null) => _overrides = overrides ?? [];
+    /// <param name="overrides">Configuration over the test defaults.</param>
+    /// <param name="configure">More host setup (for example an in-memory OpenTelemetry exporter).</param>
+    public GatewayHost(Dictionary<string, string?>? overrides = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        _overrides = overrides ?? [];
+        _configure = configure;
+    }
 
     public HttpClient Http { get; private set; } = null!;
 
@@ -50,7 +57,11 @@ public sealed class GatewayHost : IAsyncDisposable
             settings[key] = value;
         }
 
-        _app = SiloApp.Build(["--urls", $"http://127.0.0.1:{httpPort}"], b => b.Configuration.AddInMemoryCollection(settings));
+        _app = SiloApp.Build(["--urls", $"http://127.0.0.1:{httpPort}"], b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            _configure?.Invoke(b);
+        });
         await _app.StartAsync();
         BaseAddress = new Uri($"http://127.0.0.1:{httpPort}");
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };

@@ -2,7 +2,11 @@ using System.Collections.Immutable;
 
 namespace SelfDissonance.Learning;
 
-/// <summary>What an episode grain publishes on the task's learning stream.</summary>
+/// <summary>
+/// What an episode grain publishes on the task's learning stream. <paramref name="TraceParent"/> is the W3C traceparent
+/// of the episode's span (null when it was not traced): the learner continues the episode's trace across the stream hop
+/// and links its learning cycle to the episodes it trained on.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LearningEvent(
     [property: Id(0)] LearningEventKind Kind,
@@ -12,4 +16,5 @@ public sealed record LearningEvent(
     [property: Id(4)] int CriticTopClass,
     [property: Id(5)] double Dissonance,
     [property: Id(6)] int ProposerVersion,
-    [property: Id(7)] DateTimeOffset At);
+    [property: Id(7)] DateTimeOffset At,
+    [property: Id(8)] string? TraceParent = null);

@@ -205,9 +205,23 @@ public sealed partial class EpisodeGrain(
         }
 
         FeatureGuard.Check(request.Features, runtime.Definition.FeatureCount);
+        // The episode's own span: the learning event carries its context across the stream hop to the learner.
+        using var activity = SelfDissonanceMetrics.ActivitySource.StartActivity("episode");
+        activity?.SetTag("sd.task", request.TaskId);
+        activity?.SetTag("sd.episode", request.EpisodeId);
         var proposal = await GrainFactory.GetGrain<IProposerGrain>(0).ProposeAsync(request.TaskId, request.EpisodeId, request.Features);
         var critique = await GrainFactory.GetGrain<ICriticGrain>(0).CritiqueAsync(request.TaskId, request.Features, proposal.Prediction);
         var verdict = await GrainFactory.GetGrain<ISafetyGateGrain>(0).CheckAsync(new GateRequest(request.TaskId, request.Features, request.Label, critique.Dissonance));
+        if (activity is not null)
+        {
+            activity.SetTag("sd.dissonance", critique.Dissonance);
+            activity.SetTag("sd.gate.allowed", verdict.Allowed);
+            activity.SetTag("sd.proposer.version", proposal.Version);
+            if (!verdict.Allowed)
+            {
+                activity.SetTag("sd.gate.reasons", string.Join(',', verdict.Reasons));
+            }
+        }
 
         var record = NewRecord(request, EpisodeStatus.Completed) with
         {
@@ -319,7 +333,8 @@ public sealed partial class EpisodeGrain(
         record.Critique?.Prediction.LabelIndex ?? 0,
         record.Critique?.Dissonance ?? 0,
         record.Proposal?.Version ?? 0,
-        time.GetUtcNow());
+        time.GetUtcNow(),
+        System.Diagnostics.Activity.Current?.Id);
 
     private static bool SameRequest(EpisodeRecord existing, EpisodeRequest request) =>
         existing.TaskId == request.TaskId

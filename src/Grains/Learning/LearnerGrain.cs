@@ -39,6 +39,10 @@ public sealed partial class LearnerGrain(
     private float[][] _goldenInputs = [];
     private IGrainTimer? _timer;
 
+    /// <summary>Trace contexts of the episodes ingested since the last cycle, for the cycle span's links (bounded).</summary>
+    private readonly List<ActivityLink> _trainedOn = [];
+    private int _unlinked;
+
     private string TaskId => this.GetPrimaryKeyString();
 
     private LearningOptions Options => options.Value;
@@ -63,10 +67,14 @@ public sealed partial class LearnerGrain(
             return;
         }
 
+        using var activity = StartIngestActivity(item);
         if (!_data.Ingest(item))
         {
+            activity?.SetTag("sd.duplicate", true);
             return;
         }
+
+        RememberForCycle(activity);
 
         buffer.State = buffer.State with { Events = buffer.State.Events.Add(item) };
         await buffer.WriteStateAsync();
@@ -177,11 +185,12 @@ public sealed partial class LearnerGrain(
 
         CandidateReport? proposerReport = null, criticReport = null;
         var nextState = state.State;
-        using (var activity = SelfDissonanceMetrics.ActivitySource.StartActivity("learning cycle"))
+        using (var activity = StartCycleActivity())
         {
             activity?.SetTag("sd.task", TaskId);
             activity?.SetTag("sd.cycle", cycle);
             activity?.SetTag("sd.trigger", trigger);
+            activity?.SetTag("sd.cycle.new_labeled", newLabeled);
             if (trainProposer)
             {
                 var rows = data.ProposerRows(policy.Lambda, policy.DTarget, out var pseudoRows);
@@ -249,6 +258,64 @@ public sealed partial class LearnerGrain(
         }
 
         return result;
+    }
+
+    /// <summary>A child of the episode's span when the event carries one: the episode's trace continues across the stream.</summary>
+    private Activity? StartIngestActivity(LearningEvent item)
+    {
+        if (item.TraceParent is null || !ActivityContext.TryParse(item.TraceParent, null, isRemote: true, out var parent))
+        {
+            return null;
+        }
+
+        var activity = SelfDissonanceMetrics.ActivitySource.StartActivity("learner ingest", ActivityKind.Consumer, parent);
+        activity?.SetTag("sd.task", TaskId);
+        activity?.SetTag("sd.episode", item.EpisodeId);
+        activity?.SetTag("sd.learning.kind", item.Kind.ToString());
+        return activity;
+    }
+
+    private void RememberForCycle(Activity? ingest)
+    {
+        if (ingest is null)
+        {
+            return;
+        }
+
+        if (_trainedOn.Count < Options.CycleTraceLinks)
+        {
+            _trainedOn.Add(new ActivityLink(ingest.Context));
+        }
+        else
+        {
+            _unlinked++;
+        }
+    }
+
+    /// <summary>
+    /// A cycle is its own trace (it serves many episodes' traces, not the one that happened to trigger it) with a link to
+    /// each episode it trained on, up to <see cref="LearningOptions.CycleTraceLinks"/>.
+    /// </summary>
+    private Activity? StartCycleActivity()
+    {
+        var caller = Activity.Current;
+        Activity.Current = null;
+        try
+        {
+            var activity = SelfDissonanceMetrics.ActivitySource.StartActivity("learning cycle", ActivityKind.Internal, default(ActivityContext), links: [.. _trainedOn]);
+            activity?.SetTag("sd.cycle.linked_episodes", _trainedOn.Count);
+            activity?.SetTag("sd.cycle.unlinked_episodes", _unlinked);
+            _trainedOn.Clear();
+            _unlinked = 0;
+            return activity;
+        }
+        finally
+        {
+            if (Activity.Current is null)
+            {
+                Activity.Current = caller;
+            }
+        }
     }
 
     private async Task<CandidateReport> TrainCandidateAsync(

@@ -38,7 +38,11 @@ public sealed partial class ModelRegistryGrain(
         return Task.CompletedTask;
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await WriteLiveIfDirtyAsync();
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        DomainGauges.RemoveModels(_taskId, _role);
+        await WriteLiveIfDirtyAsync();
+    }
 
     public async Task<ModelVersionInfo> RegisterAndPromoteAsync(RegisterCandidate candidate)
     {
@@ -288,10 +292,29 @@ public sealed partial class ModelRegistryGrain(
 
     private async Task WriteLiveIfDirtyAsync()
     {
+        PublishGauges();
         if (_liveDirty)
         {
             _liveDirty = false;
             await state.WriteStateAsync();
+        }
+    }
+
+    private void PublishGauges()
+    {
+        var s = state.State;
+        var serving = new List<ModelReading>(3);
+        Add(s.ProductionStack.Count > 0 ? s.ProductionStack[^1] : null, "production");
+        Add(s.ProductionStack.Count > 1 ? s.ProductionStack[^2] : null, "previous");
+        Add(s.Canary, "canary");
+        DomainGauges.SetModels(_taskId, _role, [.. serving]);
+
+        void Add(int? version, string stage)
+        {
+            if (version is { } v && s.Versions.Find(x => x.Version == v) is { } info)
+            {
+                serving.Add(new ModelReading(v, stage, info.Lineage.GoldenAccuracy, info.Live.Accuracy, info.Live.Total));
+            }
         }
     }
 

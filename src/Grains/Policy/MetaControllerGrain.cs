@@ -33,6 +33,7 @@ public sealed partial class MetaControllerGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _writer?.Dispose();
+        Telemetry.DomainGauges.RemovePolicy(TaskId);
         await WriteIfDirtyAsync();
     }
 
@@ -173,6 +174,8 @@ public sealed partial class MetaControllerGrain(
 
     private async Task WriteIfDirtyAsync()
     {
+        var snapshot = Snapshot();
+        Telemetry.DomainGauges.SetPolicy(TaskId, snapshot.Policy.Lambda, snapshot.BudgetLeft, snapshot.Policy.RollbackDrop);
         if (_dirty)
         {
             _dirty = false;

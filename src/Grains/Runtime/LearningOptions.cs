@@ -38,4 +38,8 @@ public sealed class LearningOptions
     /// <summary>Cycle reports kept in the learner's state.</summary>
     [Range(1, 10_000)]
     public int CycleHistory { get; set; } = 50;
+
+    /// <summary>Links from a learning cycle's span to the traced episodes it trained on; beyond this they are only counted.</summary>
+    [Range(0, 10_000)]
+    public int CycleTraceLinks { get; set; } = 256;
 }

@@ -45,6 +45,8 @@ public static class SiloBuilderExtensions
             AddEmbeddedServices(silo, options);
         }
 
+        // Grain calls carry the caller's trace context, so one trace follows an episode from the gateway through the grains.
+        silo.AddActivityPropagation();
         silo.AddStartupTask(StartSiloAgentAsync);
         return silo;
     }

@@ -32,5 +32,19 @@ public static class SelfDissonanceMetrics
 
     public static readonly Counter<long> ArtifactIntegrityFailures = Meter.CreateCounter<long>("sd.artifacts.integrity_failures", "{failure}", "Artifacts refused because their SHA-256 did not match.");
 
+    public static readonly ObservableGauge<double> Lambda = Meter.CreateObservableGauge("sd.policy.lambda", DomainGauges.Lambda, null, "The task's current lambda (weight of pseudo-labels).");
+
+    public static readonly ObservableGauge<long> BudgetLeft = Meter.CreateObservableGauge("sd.budget.left", DomainGauges.BudgetLeft, "{episode}", "Learnable episodes left in the task's dissonance budget this hour.");
+
+    public static readonly ObservableGauge<double> RollbackDrop = Meter.CreateObservableGauge("sd.policy.rollback_drop", DomainGauges.RollbackDrop, null, "The task's rollbackDrop: how far production's live accuracy may fall below its predecessor's.");
+
+    public static readonly ObservableGauge<double> ModelAccuracy = Meter.CreateObservableGauge("sd.model.accuracy", DomainGauges.Accuracy, null, "Golden and live accuracy of the serving versions, by task, role, version, stage (production, previous, canary) and kind.");
+
+    public static readonly ObservableGauge<long> ModelLiveSamples = Meter.CreateObservableGauge("sd.model.live_samples", DomainGauges.LiveSamples, "{episode}", "Labeled episodes behind each serving version's live accuracy.");
+
+    public static readonly ObservableGauge<double> StreamOldestUnacknowledged = Meter.CreateObservableGauge("sd.streams.oldest_unacked_age", DomainGauges.OldestUnacknowledged, "s", "Age of the oldest stream entry not yet acknowledged, per provider and queue (cluster profile).");
+
+    public static readonly ObservableGauge<long> StreamBacklog = Meter.CreateObservableGauge("sd.streams.backlog", DomainGauges.Pending, "{entry}", "Stream entries unread or unacknowledged, per provider and queue (cluster profile).");
+
     public static readonly Counter<long> PublishRetries = Meter.CreateCounter<long>("sd.streams.publish_retries", "{event}", "Stream publishes that had to be retried (queue full or unavailable).");
 }

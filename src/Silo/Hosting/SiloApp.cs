@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
-using OpenTelemetry.Metrics;
+using SelfDissonance.Silo.Telemetry;
 using Orleans.Dashboard;
 using SelfDissonance.Runtime;
 using SelfDissonance.Silo.Gateway;
@@ -60,10 +60,7 @@ public static class SiloApp
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddSiloHealthChecks();
-        // Our meter and Orleans' own, scraped as Prometheus text at /metrics.
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(Telemetry.SelfDissonanceMetrics.Name, "Microsoft.Orleans")
-            .AddPrometheusExporter());
+        builder.AddSelfDissonanceObservability(profile);
         builder.Services.AddSingleton<GatewaySchemas>();
         builder.Services.AddSingleton(sp =>
         {

@@ -1,0 +1,70 @@
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using SelfDissonance.Runtime;
+using SelfDissonance.Telemetry;
+
+namespace SelfDissonance.Silo.Telemetry;
+
+/// <summary>
+/// OpenTelemetry for the gateway silo: our meter and source plus Orleans' own, Prometheus text at /metrics, OTLP when
+/// the standard OTEL_* variables name an endpoint, and JSON console logs (with trace ids) in the cluster profile.
+/// </summary>
+public static class Observability
+{
+    /// <summary>Orleans' activity sources (application grain calls, runtime calls, lifecycle, storage).</summary>
+    public const string OrleansSources = "Microsoft.Orleans.*";
+
+    public static WebApplicationBuilder AddSelfDissonanceObservability(this WebApplicationBuilder builder, string profile)
+    {
+        var configuration = builder.Configuration;
+        var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        builder.Services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section)
+            .Validate(o => o.StreamLagInterval > TimeSpan.Zero, "SelfDissonance:Telemetry:StreamLagInterval must be positive.").ValidateOnStart();
+
+        var otlp = OtlpConfigured(configuration);
+        var tracing = options.Tracing ?? otlp;
+        if (options.JsonConsoleLogs ?? Profiles.IsCluster(profile))
+        {
+            // Scopes carry the TraceId and SpanId the host's ActivityTrackingOptions add to every log record.
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("selfdissonance", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
+            .WithMetrics(metrics => metrics
+                .AddMeter(SelfDissonanceMetrics.Name, "Microsoft.Orleans")
+                .AddPrometheusExporter());
+        if (tracing)
+        {
+            telemetry.WithTracing(traces => traces
+                .AddSource(SelfDissonanceMetrics.Name, OrleansSources)
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => IsTraced(http.Request.Path)));
+        }
+
+        if (otlp)
+        {
+            telemetry.UseOtlpExporter();
+        }
+
+        if (Profiles.IsCluster(profile))
+        {
+            builder.Services.AddHostedService<StreamLagMonitor>();
+        }
+
+        return builder;
+    }
+
+    /// <summary>API calls only: scrapes, probes, static files and the dashboard's polling would bury the episodes.</summary>
+    private static bool IsTraced(PathString path) => path.StartsWithSegments("/v1", StringComparison.Ordinal);
+
+    private static bool OtlpConfigured(IConfiguration configuration) =>
+        !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) || !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]);
+}
