@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the cluster profile and its tests need when missing: redis-server (Debian package), Azurite (npm, into
 # tools/azurite from its package-lock.json), chromium (Debian package; the task console's browser tests) and kubectl
-# (Debian package; the deploy tests render deploy/k8s with kubectl kustomize). Safe to run again; prints what it did.
+# (Debian package; the deploy tests render deploy/k8s with kubectl kustomize), promtool (Debian package prometheus;
+# the deploy tests check the alert rules). Safe to run again; prints what it did.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +34,14 @@ if ! command -v kubectl >/dev/null 2>&1; then
   apt_install kubectl
 fi
 echo "    kubectl $(kubectl version --client 2>/dev/null | head -1 | sed 's/^Client Version: //')"
+
+# The deploy tests check deploy/observability's alert rules with promtool (Debian's prometheus package ships it; the
+# package's own server is not used).
+if ! command -v promtool >/dev/null 2>&1; then
+  echo "==> installing promtool (apt-get prometheus)"
+  apt_install prometheus
+fi
+echo "    $(promtool --version 2>&1 | head -1 | cut -d' ' -f1-3)"
 
 if [ ! -x tools/azurite/node_modules/.bin/azurite-blob ]; then
   if ! command -v npm >/dev/null 2>&1; then

@@ -22,6 +22,9 @@ public sealed class ExternalProcess : IAsyncDisposable
     /// <summary>The last lines the process wrote (stdout and stderr), for failure messages.</summary>
     public string Tail(int lines = 40) => string.Join('\n', _output.TakeLast(lines));
 
+    /// <summary>The last 500 lines the process wrote (stdout and stderr).</summary>
+    public IReadOnlyList<string> Lines => [.. _output];
+
     public static ExternalProcess Start(string fileName, IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(fileName)

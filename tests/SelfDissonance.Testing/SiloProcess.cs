@@ -49,6 +49,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public string Tail(int lines = 60) => _process?.Tail(lines) ?? "(not started)";
 
+    /// <summary>The last 500 lines of output (JSON log records in the cluster profile).</summary>
+    public IReadOnlyList<string> Output => _process?.Lines ?? [];
+
     public async Task StartAsync(TimeSpan? readyWithin = null)
     {
         var environment = new Dictionary<string, string?>(_environment)
