@@ -2,7 +2,10 @@ using System.Collections.Immutable;
 
 namespace SelfDissonance.Learning;
 
-/// <summary>What an episode grain publishes on the task's learning stream.</summary>
+/// <summary>
+/// What an episode grain publishes on the task's learning stream. The top classes and their probabilities are those the
+/// episode was answered with, so the label-noise guard decides alike when the log is replayed (-1: not recorded).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LearningEvent(
     [property: Id(0)] LearningEventKind Kind,
@@ -12,4 +15,7 @@ public sealed record LearningEvent(
     [property: Id(4)] int CriticTopClass,
     [property: Id(5)] double Dissonance,
     [property: Id(6)] int ProposerVersion,
-    [property: Id(7)] DateTimeOffset At);
+    [property: Id(7)] DateTimeOffset At,
+    [property: Id(8)] int ProposerTopClass = -1,
+    [property: Id(9)] double ProposerConfidence = 0,
+    [property: Id(10)] double CriticConfidence = 0);
