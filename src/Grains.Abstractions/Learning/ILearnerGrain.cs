@@ -34,6 +34,11 @@ public interface ILearnerGrain : IGrainWithStringKey
     [Alias("ReleaseQuarantine")]
     Task<int> ReleaseQuarantineAsync(string by);
 
+    /// <summary>Ids of the labeled episodes the label-noise guard holds in quarantine (for admins and audits).</summary>
+    [AlwaysInterleave]
+    [Alias("GetQuarantined")]
+    Task<System.Collections.Immutable.ImmutableArray<string>> GetQuarantinedAsync();
+
     /// <summary>Has the learner seen this episode id (as an episode or a feedback)? For tests and audits.</summary>
     [Alias("GetConsumedCount")]
     Task<int> GetConsumedCountAsync(string episodeId);

@@ -245,6 +245,8 @@ public sealed partial class LearnerGrain(
         return ids.Count;
     }
 
+    public Task<ImmutableArray<string>> GetQuarantinedAsync() => Task.FromResult(_data?.QuarantinedIds.ToImmutableArray() ?? []);
+
     public Task<int> GetConsumedCountAsync(string episodeId) => Task.FromResult(_data?.ConsumedCount(episodeId) ?? 0);
 
     private async Task<LearningCycleResult> RunCycleAsync(string trigger)
