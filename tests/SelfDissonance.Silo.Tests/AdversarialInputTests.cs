@@ -154,6 +154,10 @@ public sealed class AdversarialInputTests(GatewayFixture fixture, AdversarialTal
         cases["10 MB feedback"] = new Case(HttpMethod.Post, "/v1/episodes/adv-s2/feedback", json, "{\"label\":\"" + new string('a', 10 << 20) + "\"}", HttpStatusCode.RequestEntityTooLarge, ReasonCodes.PayloadTooLarge);
         cases["40 MB bootstrap csv"] = new Case(HttpMethod.Post, $"/v1/tasks/{TaskId}/bootstrap", "text/csv", "x,y,label,split\n" + string.Concat(Enumerable.Repeat("0.5,0.5,upper,train\n", 2_200_000)), HttpStatusCode.RequestEntityTooLarge, ReasonCodes.PayloadTooLarge);
 
+        cases["bootstrap csv: 1.1 million rows"] = new Case(HttpMethod.Post, $"/v1/tasks/{TaskId}/bootstrap", "text/csv", "x,y,label,split\n" + string.Concat(Enumerable.Repeat("0,0,upper,train\n", 1_100_000)), HttpStatusCode.BadRequest, ReasonCodes.BatchTooLarge);
+        cases["task: 2000 features"] = new Case(HttpMethod.Post, "/v1/tasks", json, "{\"id\":\"adv-wide\",\"features\":[" + string.Join(",", Enumerable.Range(0, 2000).Select(i => $"\"f{i}\"")) + "],\"classes\":[\"a\",\"b\"]}", HttpStatusCode.BadRequest, ReasonCodes.InvalidTask);
+        cases["task: 500 classes"] = new Case(HttpMethod.Post, "/v1/tasks", json, "{\"id\":\"adv-many\",\"features\":[\"x\"],\"classes\":[" + string.Join(",", Enumerable.Range(0, 500).Select(i => $"\"c{i}\"")) + "]}", HttpStatusCode.BadRequest, ReasonCodes.InvalidTask);
+
         // Content types.
         Episode("content type: text/plain", """{"id":"adv-c1","features":{"x":1,"y":1}}""", HttpStatusCode.UnsupportedMediaType, ReasonCodes.UnsupportedMediaType, "adv-c1", "text/plain");
         Episode("content type: xml", """<episode id="adv-c2"><x>1</x><y>1</y></episode>""", HttpStatusCode.UnsupportedMediaType, ReasonCodes.UnsupportedMediaType, "adv-c2", "application/xml");
@@ -318,6 +322,67 @@ public sealed class AdversarialInputTests(GatewayFixture fixture, AdversarialTal
         Assert.Equal(before.Learner.LabeledRows + 1, after.Learner.LabeledRows);
         var record = await (await _http.GetAsync($"/v1/episodes/{id}", Ct)).ReadAsync<EpisodeRecordResponse>();
         Assert.Equal(id, record.Id);
+    }
+
+    [Fact]
+    public async Task A_body_trickled_in_slower_than_the_request_timeout_is_cut_off_with_408()
+    {
+        // Its own gateway with a 2 s deadline; Kestrel's minimum data rate alone would allow this trickle for a long time.
+        await using var host = new GatewayHost(new() { ["SelfDissonance:Gateway:RequestTimeout"] = "00:00:02" });
+        await host.StartAsync();
+        await host.Http.ReadyTaskAsync("adv-slow", seed: 43, new PolicyUpdate { MaxDissonance = 1, DBudgetPerHour = 1_000_000 });
+        var before = await host.Http.MetricsAsync("adv-slow");
+        var body = Encoding.UTF8.GetBytes("""{"id":"adv-slow-1","features":{"x":0.5,"y":0.25}}""");
+        using var content = new StreamContent(new TrickleStream(body, TimeSpan.FromMilliseconds(150)));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        content.Headers.ContentLength = body.Length;
+
+        using var response = await host.Http.PostAsync("/v1/tasks/adv-slow/episodes", content, Ct);
+        tally.Count(response.StatusCode);
+
+        await response.ProblemAsync(HttpStatusCode.RequestTimeout, ReasonCodes.RequestTimeout);
+        Assert.Equal(before.Episodes, (await host.Http.MetricsAsync("adv-slow")).Episodes);
+        await (await host.Http.GetAsync("/v1/episodes/adv-slow-1", Ct)).ProblemAsync(HttpStatusCode.NotFound, ReasonCodes.EpisodeNotFound);
+    }
+
+    /// <summary>A request body that arrives one byte at a time.</summary>
+    private sealed class TrickleStream(byte[] bytes, TimeSpan delay) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => bytes.Length;
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_position >= bytes.Length || buffer.IsEmpty)
+            {
+                return 0;
+            }
+
+            await Task.Delay(delay, cancellationToken);
+            buffer.Span[0] = bytes[_position++];
+            return 1;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private async Task AssertNothingStoredAsync(TaskMetricsResponse before, string? episodeId)

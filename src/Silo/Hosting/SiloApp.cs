@@ -59,6 +59,7 @@ public static class SiloApp
         builder.Services.ConfigureHttpJsonOptions(o => GatewayJson.ConfigureResponses(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddGatewayRequestTimeouts();
         builder.Services.AddSiloHealthChecks();
         // Our meter and Orleans' own, scraped as Prometheus text at /metrics.
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -83,6 +84,7 @@ public static class SiloApp
         app.UseTaskConsole();
         app.UseRouting();
         app.UseBodyLimits();
+        app.UseRequestTimeouts();
 
         app.MapSiloHealth();
         app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
