@@ -333,56 +333,44 @@ public sealed class AdversarialInputTests(GatewayFixture fixture, AdversarialTal
         await host.Http.ReadyTaskAsync("adv-slow", seed: 43, new PolicyUpdate { MaxDissonance = 1, DBudgetPerHour = 1_000_000 });
         var before = await host.Http.MetricsAsync("adv-slow");
         var body = Encoding.UTF8.GetBytes("""{"id":"adv-slow-1","features":{"x":0.5,"y":0.25}}""");
-        using var content = new StreamContent(new TrickleStream(body, TimeSpan.FromMilliseconds(150)));
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        content.Headers.ContentLength = body.Length;
 
-        using var response = await host.Http.PostAsync("/v1/tasks/adv-slow/episodes", content, Ct);
-        tally.Count(response.StatusCode);
+        // HttpClient buffers a small body and sends it whole, so the trickle goes over a socket of its own, with the
+        // shared client's default headers (an API key, when there is one).
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(host.BaseAddress.Host, host.BaseAddress.Port, Ct);
+        var stream = tcp.GetStream();
+        var head = new StringBuilder($"POST /v1/tasks/adv-slow/episodes HTTP/1.1\r\nHost: {host.BaseAddress.Authority}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n");
+        foreach (var (name, values) in host.Http.DefaultRequestHeaders)
+        {
+            head.Append(System.Globalization.CultureInfo.InvariantCulture, $"{name}: {string.Join(", ", values)}\r\n");
+        }
 
-        await response.ProblemAsync(HttpStatusCode.RequestTimeout, ReasonCodes.RequestTimeout);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head.Append("\r\n").ToString()), Ct);
+        var answer = new MemoryStream();
+        var reading = stream.CopyToAsync(answer, Ct);
+        try
+        {
+            foreach (var b in body)
+            {
+                await stream.WriteAsync(new[] { b }, Ct);
+                await Task.Delay(150, Ct);
+            }
+        }
+        catch (IOException)
+        {
+            // The server answered and closed while the body was still coming: what this test wants.
+        }
+
+        await reading.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var text = Encoding.UTF8.GetString(answer.ToArray());
+        var status = (HttpStatusCode)int.Parse(text.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        tally.Count(status);
+
+        Assert.Equal(HttpStatusCode.RequestTimeout, status);
+        Assert.Contains("application/problem+json", text, StringComparison.Ordinal);
+        Assert.Contains($"\"reason\":\"{ReasonCodes.RequestTimeout}\"", text, StringComparison.Ordinal);
         Assert.Equal(before.Episodes, (await host.Http.MetricsAsync("adv-slow")).Episodes);
         await (await host.Http.GetAsync("/v1/episodes/adv-slow-1", Ct)).ProblemAsync(HttpStatusCode.NotFound, ReasonCodes.EpisodeNotFound);
-    }
-
-    /// <summary>A request body that arrives one byte at a time.</summary>
-    private sealed class TrickleStream(byte[] bytes, TimeSpan delay) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => bytes.Length;
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (_position >= bytes.Length || buffer.IsEmpty)
-            {
-                return 0;
-            }
-
-            await Task.Delay(delay, cancellationToken);
-            buffer.Span[0] = bytes[_position++];
-            return 1;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private async Task AssertNothingStoredAsync(TaskMetricsResponse before, string? episodeId)
