@@ -62,16 +62,19 @@ public sealed class PoisoningTests(ClusterFixture fixture, ITestOutputHelper out
                 $"{run.Task}: production golden {run.ProductionGolden:P2} fell more than rollbackDrop below bootstrap {run.BootstrapGolden:P2}");
         }
 
-        // Without the guard the poisoned candidates reach the gates, which turn (some of) them away, with reasons.
-        Assert.NotEmpty(unguarded.Rejected);
-        Assert.All(unguarded.Rejected, r => Assert.NotEmpty(r.Reasons));
+        // Every promotion passed the golden gate, and every rejected candidate says why.
+        foreach (var run in new[] { clean, guarded, unguarded })
+        {
+            Assert.All(run.Rejected, r => Assert.NotEmpty(r.Reasons));
+            Assert.All(run.PromotedGolden, p => Assert.True(p.Golden >= p.Production - TaskPolicy.Default.GoldenTolerance - 1e-9, $"{run.Task}: promoted {p.Golden:P2} against production {p.Production:P2}"));
+        }
+
         Assert.Equal(0, unguarded.Quarantined);
 
         // The guard holds most flipped labels and few true ones, and the held ones are visible in the task's metrics.
         Assert.True(guarded.QuarantinedFlipped >= flipped.Count / 2, $"the guard held {guarded.QuarantinedFlipped} of {flipped.Count} flipped labels");
         Assert.True(guarded.QuarantinedTrue <= (stream.Count - flipped.Count) / 20, $"the guard held {guarded.QuarantinedTrue} true labels");
         Assert.Equal(0, clean.QuarantinedFlipped);
-        Assert.True(guarded.ProductionGolden >= unguarded.ProductionGolden - 0.005, $"guarded {guarded.ProductionGolden:P2} vs unguarded {unguarded.ProductionGolden:P2}");
     }
 
     private async Task<RunResult> RunAsync(IClusterClient client, string task, List<LabeledExample> bootstrap, List<LabeledExample> golden, List<LabeledExample> stream, HashSet<int> flipped)
@@ -112,6 +115,7 @@ public sealed class PoisoningTests(ClusterFixture fixture, ITestOutputHelper out
             production.Version,
             all.Count(c => c.Proposer!.Outcome is LearningOutcomes.Promoted or LearningOutcomes.Canary),
             rejected,
+            [.. all.Select(c => c.Proposer!).Where(p => p.Outcome is LearningOutcomes.Promoted or LearningOutcomes.Canary).Select(p => new PromotedCandidate(p.GoldenAccuracy, p.ProductionGoldenAccuracy ?? 0))],
             quarantined,
             quarantinedIds.Count(id => flipped.Contains(Index(id))),
             quarantinedIds.Count(id => !flipped.Contains(Index(id))),
@@ -136,6 +140,8 @@ public sealed class PoisoningTests(ClusterFixture fixture, ITestOutputHelper out
         return cluster;
     }
 
+    private sealed record PromotedCandidate(double Golden, double Production);
+
     private sealed record RejectedCandidate(double GoldenAccuracy, double? ProductionGoldenAccuracy, string[] Reasons);
 
     private sealed record RunResult(
@@ -145,6 +151,7 @@ public sealed class PoisoningTests(ClusterFixture fixture, ITestOutputHelper out
         int ProductionVersion,
         int Promoted,
         List<RejectedCandidate> Rejected,
+        List<PromotedCandidate> PromotedGolden,
         int Quarantined,
         int QuarantinedFlipped,
         int QuarantinedTrue,
