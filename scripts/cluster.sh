@@ -22,6 +22,12 @@ if [ -z "${ConnectionStrings__Redis:-}" ] || [ -z "${ConnectionStrings__Blob:-}"
   eval "$(bash scripts/services.sh | grep '^export ')"
 fi
 
+# Every silo signs and checks artifacts with one key: generated once, kept in .data/cluster (never committed).
+if [ -z "${SelfDissonance__Artifacts__SigningKey:-}" ]; then
+  [ -f "$dir/artifact-signing.key" ] || (umask 077 && head -c 32 /dev/urandom | base64 >"$dir/artifact-signing.key")
+  export SelfDissonance__Artifacts__SigningKey="$(cat "$dir/artifact-signing.key")"
+fi
+
 echo "==> building the silo (Release)"
 dotnet build src/Silo -c Release --nologo -v quiet >/dev/null
 dll=src/Silo/bin/Release/net10.0/SelfDissonance.Silo.dll

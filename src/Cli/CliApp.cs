@@ -21,6 +21,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, CliEnvironment
         root.Subcommands.Add(TaskCommands.Create(this));
         root.Subcommands.Add(BootstrapCommand.Create(this));
         root.Subcommands.Add(RunCommand.Create(this));
+        root.Subcommands.Add(EpisodeCommands.Create(this));
         root.Subcommands.Add(LearnCommand.Create(this));
         root.Subcommands.Add(ModelsCommand.Create(this));
         root.Subcommands.Add(RollbackCommand.Create(this));

@@ -87,6 +87,16 @@ public interface ISelfDissonanceClient
     /// <returns>What was recorded.</returns>
     Task<FeedbackResponse> SendFeedbackAsync(string episodeId, string label, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Erases an episode (<c>DELETE /v1/episodes/{id}</c>): its features and label leave storage and every later training
+    /// window, and both roles' registries record that production needs retraining. Not retried; a second erase throws
+    /// <see cref="SelfDissonanceException"/> with reason <c>episode_not_found</c>.
+    /// </summary>
+    /// <param name="episodeId">Episode id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What was erased.</returns>
+    Task<EpisodeErasedResponse> EraseEpisodeAsync(string episodeId, CancellationToken cancellationToken = default);
+
     /// <summary>Predicts one input with the production proposer; no episode, no learning (<c>POST /v1/tasks/{task}/predict</c>).</summary>
     /// <param name="task">Task id.</param>
     /// <param name="request">The features.</param>
@@ -106,6 +116,12 @@ public interface ISelfDissonanceClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The cycle's outcome.</returns>
     Task<LearnResponse> LearnAsync(string task, CancellationToken cancellationToken = default);
+
+    /// <summary>Releases every label the label-noise guard holds into training (<c>POST /v1/tasks/{task}/quarantine:release</c>). Not retried.</summary>
+    /// <param name="task">Task id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many labels were released.</returns>
+    Task<QuarantineReleaseResponse> ReleaseQuarantineAsync(string task, CancellationToken cancellationToken = default);
 
     /// <summary>Lists the model versions of both roles with lineage and production history (<c>GET /v1/tasks/{task}/models</c>).</summary>
     /// <param name="task">Task id.</param>

@@ -103,6 +103,14 @@ public sealed class SelfDissonanceClusterClient : ISelfDissonanceClient
     }
 
     /// <inheritdoc />
+    public Task<EpisodeErasedResponse> EraseEpisodeAsync(string episodeId, CancellationToken cancellationToken = default) =>
+        CallAsync(() => _api.EraseEpisodeAsync(episodeId, _options.Caller), Retry.None, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<QuarantineReleaseResponse> ReleaseQuarantineAsync(string task, CancellationToken cancellationToken = default) =>
+        CallAsync(() => _api.ReleaseQuarantineAsync(task, _options.Caller), Retry.None, cancellationToken);
+
+    /// <inheritdoc />
     public Task<PredictResponse> PredictAsync(string task, PredictRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

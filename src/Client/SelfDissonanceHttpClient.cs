@@ -149,6 +149,14 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
     }
 
     /// <inheritdoc />
+    public Task<EpisodeErasedResponse> EraseEpisodeAsync(string episodeId, CancellationToken cancellationToken = default) =>
+        SendAsync<EpisodeErasedResponse>(HttpMethod.Delete, $"v1/episodes/{Segment(episodeId)}", null, Retry.ConnectOnly, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<QuarantineReleaseResponse> ReleaseQuarantineAsync(string task, CancellationToken cancellationToken = default) =>
+        SendAsync<QuarantineReleaseResponse>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/quarantine:release", null, Retry.ConnectOnly, cancellationToken);
+
+    /// <inheritdoc />
     public Task<PredictResponse> PredictAsync(string task, PredictRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -34,5 +34,6 @@ public static class ReasonCodes
     public const string QueueFull = "queue_full";
     public const string StoreUnavailable = "store_unavailable";
     public const string ClusterUnavailable = "cluster_unavailable";
+    public const string RequestTimeout = "request_timeout";
     public const string InternalError = "internal_error";
 }

@@ -40,6 +40,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(Settings(_data.Path)));
         builder.ConfigureSilo((_, silo) => silo.AddSelfDissonance());
+        // A learning cycle over a few thousand rows on a busy 2-core machine can outlast Orleans' default 30 s.
+        builder.ConfigureClient(client => client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(5)));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

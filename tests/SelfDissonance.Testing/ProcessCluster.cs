@@ -15,6 +15,9 @@ public sealed class ProcessCluster : IAsyncDisposable
     private readonly ClusterServices _services;
     private IHost? _clientHost;
 
+    /// <summary>The artifact signing key every silo of a test cluster shares (a test value, not a secret).</summary>
+    public const string TestSigningKey = "dGVzdC1vbmx5LWFydGlmYWN0LXNpZ25pbmcta2V5LTMyYnl0ZXMhIQ==";
+
     public ProcessCluster(ClusterServices services, int silos, IReadOnlyDictionary<string, string?>? settings = null)
     {
         _services = services;
@@ -24,6 +27,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             ["SelfDissonance__Profile"] = "Cluster",
             ["ConnectionStrings__Redis"] = services.Redis.ConnectionString,
             ["ConnectionStrings__Blob"] = services.Azurite.ConnectionString,
+            ["SelfDissonance__Artifacts__SigningKey"] = TestSigningKey,
             ["SelfDissonance__Silo__ClusterId"] = ClusterId,
             ["SelfDissonance__Silo__ServiceId"] = ClusterId,
             ["SelfDissonance__Blob__Container"] = ClusterId,

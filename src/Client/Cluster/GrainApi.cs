@@ -141,6 +141,20 @@ internal sealed class GrainApi(IGrainFactory grains, ITaskSchemas schemas, int m
         return new FeedbackResponse(result.EpisodeId, result.Label, result.Learnable, result.Duplicate);
     }
 
+    /// <summary>Erases an episode everywhere it is stored; a second erase (or an id that never ran) is episode_not_found.</summary>
+    public async Task<EpisodeErasedResponse> EraseEpisodeAsync(string id, string by)
+    {
+        var erased = await grains.GetGrain<IEpisodeGrain>(EpisodeId(id)).EraseAsync(by);
+        return new EpisodeErasedResponse(erased.EpisodeId, erased.TaskId, erased.RemovedFromLearner);
+    }
+
+    public async Task<QuarantineReleaseResponse> ReleaseQuarantineAsync(string task, string by)
+    {
+        var snapshot = await RequireBootstrappedAsync(task);
+        var released = await grains.GetGrain<ILearnerGrain>(snapshot.Definition.Id).ReleaseQuarantineAsync(by);
+        return new QuarantineReleaseResponse(snapshot.Definition.Id, released);
+    }
+
     public async Task<LearnResponse> LearnAsync(string task, string by)
     {
         var snapshot = await RequireBootstrappedAsync(task);
@@ -211,7 +225,7 @@ internal sealed class GrainApi(IGrainFactory grains, ITaskSchemas schemas, int m
             policy.BudgetLeft,
             [.. proposers.Select(Responses.Accuracy)],
             [.. critics.Select(Responses.Accuracy)],
-            new LearnerMetrics(learner.LabeledRows, learner.PseudoCandidates, learner.PendingLabeled, learner.EventsConsumed, learner.DuplicatesIgnored, learner.Cycles));
+            new LearnerMetrics(learner.LabeledRows, learner.PseudoCandidates, learner.PendingLabeled, learner.EventsConsumed, learner.DuplicatesIgnored, learner.Cycles, learner.Quarantined, learner.QuarantineReleased, learner.Erased));
     }
 
     public async Task<TaskHistoryResponse> GetHistoryAsync(string task)

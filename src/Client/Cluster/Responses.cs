@@ -134,7 +134,8 @@ internal static class Responses
         serving.Production?.Version,
         serving.Canary?.Version,
         [.. versions.Select(ModelVersion)],
-        [.. history.Select(h => new ProductionChangeResponse(h.Revision, h.At, h.Action, h.From, h.To, h.By, h.Reason))]);
+        [.. history.Select(h => new ProductionChangeResponse(h.Revision, h.At, h.Action, h.From, h.To, h.By, h.Reason))],
+        serving.ErasedSinceProduction);
 
     public static LearnResponse Learn(LearningCycleResult r) => new(
         r.Cycle,

@@ -70,6 +70,12 @@ public sealed record FeedbackRequest(string? Label);
 /// <param name="Duplicate">True when the same label was already recorded.</param>
 public sealed record FeedbackResponse(string Id, string Label, bool Learnable, bool Duplicate);
 
+/// <summary>Answer to <c>DELETE /v1/episodes/{id}</c>: the episode's features and label are gone from storage and from every later training window.</summary>
+/// <param name="Id">Episode id.</param>
+/// <param name="Task">Its task.</param>
+/// <param name="RemovedFromTraining">True when the learner held a row of it (then both roles' registries record that production needs retraining).</param>
+public sealed record EpisodeErasedResponse(string Id, string Task, bool RemovedFromTraining);
+
 /// <summary>An episode's full record and lineage.</summary>
 /// <param name="Id">Episode id.</param>
 /// <param name="Task">Task id.</param>

@@ -86,7 +86,15 @@ public sealed record VersionAccuracyResponse(int Version, string Stage, double G
 /// <param name="EventsConsumed">Learning events consumed.</param>
 /// <param name="DuplicatesIgnored">Re-delivered events ignored.</param>
 /// <param name="Cycles">Learning cycles run.</param>
-public sealed record LearnerMetrics(int LabeledRows, int UnlabeledEpisodes, int PendingLabeled, long EventsConsumed, long DuplicatesIgnored, long Cycles);
+/// <param name="Quarantined">Labels the label-noise guard holds (they contradicted a confident proposer and critic; not trained on).</param>
+/// <param name="QuarantineReleased">Quarantined labels released into training so far (a second identical label, or an admin).</param>
+/// <param name="Erased">Episodes erased from the learner's data.</param>
+public sealed record LearnerMetrics(int LabeledRows, int UnlabeledEpisodes, int PendingLabeled, long EventsConsumed, long DuplicatesIgnored, long Cycles, int Quarantined, int QuarantineReleased, long Erased);
+
+/// <summary>Answer to <c>POST /v1/tasks/{task}/quarantine:release</c>.</summary>
+/// <param name="Task">Task id.</param>
+/// <param name="Released">Quarantined labels released into training.</param>
+public sealed record QuarantineReleaseResponse(string Task, int Released);
 
 /// <summary>Answer to <c>GET /v1/tasks/{task}/metrics</c>.</summary>
 /// <param name="Task">Task id.</param>

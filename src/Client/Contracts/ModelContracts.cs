@@ -54,7 +54,8 @@ public sealed record ProductionChangeResponse(long Revision, DateTimeOffset At, 
 /// <param name="Canary">Canary version.</param>
 /// <param name="Versions">Every version, oldest first.</param>
 /// <param name="History">Production history, oldest first.</param>
-public sealed record RoleModelsResponse(int? Production, int? Canary, IReadOnlyList<ModelVersionResponse> Versions, IReadOnlyList<ProductionChangeResponse> History);
+/// <param name="ErasedSinceProduction">Episodes erased after production was trained on them: above 0, production needs retraining (cleared by the next promotion).</param>
+public sealed record RoleModelsResponse(int? Production, int? Canary, IReadOnlyList<ModelVersionResponse> Versions, IReadOnlyList<ProductionChangeResponse> History, int ErasedSinceProduction);
 
 /// <summary>Answer to <c>GET /v1/tasks/{task}/models</c>.</summary>
 /// <param name="Proposer">Proposer versions.</param>

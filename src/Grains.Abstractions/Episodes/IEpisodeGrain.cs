@@ -20,4 +20,11 @@ public interface IEpisodeGrain : IGrainWithStringKey
 
     [Alias("Feedback")]
     Task<FeedbackResult> FeedbackAsync(string label, string by);
+
+    /// <summary>
+    /// Erases the episode: its row leaves the learner's data and stored segments, the registries record that retraining
+    /// is needed, and the stored record is cleared. Throws episode_not_found when there is nothing (any more) to erase.
+    /// </summary>
+    [Alias("Erase")]
+    Task<EpisodeErasure> EraseAsync(string by);
 }

@@ -23,6 +23,22 @@ public interface ILearnerGrain : IGrainWithStringKey
     [Alias("GetStatus")]
     Task<LearnerStatus> GetStatusAsync();
 
+    /// <summary>
+    /// Removes an episode's row (features and label) from the learner's data, its stored dataset segments and its
+    /// buffer, so no later training window holds it. False when the learner never took that episode.
+    /// </summary>
+    [Alias("Erase")]
+    Task<bool> EraseAsync(string episodeId);
+
+    /// <summary>Releases every labeled row the label-noise guard holds in quarantine into training (an admin's confirmation).</summary>
+    [Alias("ReleaseQuarantine")]
+    Task<int> ReleaseQuarantineAsync(string by);
+
+    /// <summary>Ids of the labeled episodes the label-noise guard holds in quarantine (for admins and audits).</summary>
+    [AlwaysInterleave]
+    [Alias("GetQuarantined")]
+    Task<System.Collections.Immutable.ImmutableArray<string>> GetQuarantinedAsync();
+
     /// <summary>Has the learner seen this episode id (as an episode or a feedback)? For tests and audits.</summary>
     [Alias("GetConsumedCount")]
     Task<int> GetConsumedCountAsync(string episodeId);

@@ -11,4 +11,7 @@ public sealed record LearnerStatus(
     [property: Id(4)] long EventsConsumed,
     [property: Id(5)] long DuplicatesIgnored,
     [property: Id(6)] long Cycles,
-    [property: Id(7)] ImmutableArray<LearningCycleResult> RecentCycles);
+    [property: Id(7)] ImmutableArray<LearningCycleResult> RecentCycles,
+    [property: Id(8)] int Quarantined = 0,
+    [property: Id(9)] int QuarantineReleased = 0,
+    [property: Id(10)] long Erased = 0);

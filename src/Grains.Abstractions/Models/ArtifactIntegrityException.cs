@@ -1,8 +1,8 @@
 namespace SelfDissonance.Models;
 
 /// <summary>An artifact's bytes do not match the SHA-256 recorded when it was written (tampered or corrupted).</summary>
-public sealed class ArtifactIntegrityException(string key, string expected, string actual)
-    : Exception($"Artifact '{key}' failed its integrity check: expected SHA-256 {expected}, found {actual}. It is refused and will not be served.")
+public sealed class ArtifactIntegrityException(string key, string expected, string actual, string check = "SHA-256")
+    : Exception($"Artifact '{key}' failed its integrity check: expected {check} {expected}, found {actual}. It is refused and will not be served.")
 {
     public string Key { get; } = key;
 

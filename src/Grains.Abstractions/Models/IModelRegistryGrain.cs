@@ -35,6 +35,10 @@ public interface IModelRegistryGrain : IGrainWithStringKey
     [Alias("RecordLiveOutcomes")]
     Task RecordLiveOutcomesAsync(ImmutableArray<LiveOutcome> outcomes);
 
+    /// <summary>Records that an episode production was trained on has been erased: retraining is needed until a new version is promoted.</summary>
+    [Alias("RecordErasure")]
+    Task RecordErasureAsync(string episodeId);
+
     /// <summary>Sampled stage and accuracy of the serving versions, oldest first (thinned when long).</summary>
     [Alias("GetAccuracyHistory")]
     Task<ImmutableArray<AccuracyPoint>> GetAccuracyHistoryAsync();

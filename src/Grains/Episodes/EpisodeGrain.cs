@@ -54,6 +54,11 @@ public sealed partial class EpisodeGrain(
             throw DomainException.BadRequest(ReasonCodes.InvalidId, "The episode id does not match the grain key.");
         }
 
+        if (state.State.Erased)
+        {
+            throw DomainException.Conflict(ReasonCodes.IdempotencyConflict, "This episode id was erased.", $"Episode '{EpisodeId}' was erased; an erased id is not used again. Use a new id.");
+        }
+
         if (state.State.Record is { Status: EpisodeStatus.Completed or EpisodeStatus.Failed } existing)
         {
             if (!SameRequest(existing, request))
@@ -108,12 +113,43 @@ public sealed partial class EpisodeGrain(
         return new FeedbackResult(EpisodeId, label, learnable, Duplicate: false);
     }
 
+    public async Task<EpisodeErasure> EraseAsync(string by)
+    {
+        if (state.State.Record is not { } record)
+        {
+            throw DomainException.EpisodeNotFound(EpisodeId);
+        }
+
+        // The learner first: if it fails, the record stays and the caller can try again; never a record gone but a row kept.
+        var removed = await GrainFactory.GetGrain<ILearnerGrain>(record.TaskId).EraseAsync(EpisodeId);
+        if (removed)
+        {
+            foreach (var role in new[] { ModelRole.Proposer, ModelRole.Critic })
+            {
+                await GrainFactory.GetGrain<IModelRegistryGrain>(ModelRoles.RegistryKey(record.TaskId, role)).RecordErasureAsync(EpisodeId);
+            }
+        }
+
+        StopRetry();
+        await ClearFinishReminderAsync();
+        state.State = new EpisodeState { Erased = true };
+        await state.WriteStateAsync();
+        SelfDissonanceMetrics.EpisodesErased.Add(1, new KeyValuePair<string, object?>("task", record.TaskId));
+        LogErased(logger, EpisodeId, record.TaskId, by, removed);
+        return new EpisodeErasure(EpisodeId, record.TaskId, removed);
+    }
+
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         await handleFactory.Create<EpisodeRequest>().ResumeAsync(this);
 
     /// <summary>The queue path. The request was validated before it was accepted; it is stored as received before it runs.</summary>
     public async Task OnNextAsync(EpisodeRequest item, StreamSequenceToken? token = null)
     {
+        if (state.State.Erased)
+        {
+            return;
+        }
+
         if (state.State.Record is { Status: EpisodeStatus.Completed or EpisodeStatus.Failed } existing)
         {
             if (!SameRequest(existing, item))
@@ -334,7 +370,13 @@ public sealed partial class EpisodeGrain(
         record.Critique?.Dissonance ?? 0,
         record.Proposal?.Version ?? 0,
         time.GetUtcNow(),
+        record.Proposal?.Prediction.LabelIndex ?? -1,
+        TopProbability(record.Proposal?.Prediction),
+        TopProbability(record.Critique?.Prediction),
         System.Diagnostics.Activity.Current?.Id);
+
+    private static double TopProbability(Prediction? p) =>
+        p is { LabelIndex: >= 0 } && p.LabelIndex < p.Probabilities.Length ? p.Probabilities[p.LabelIndex] : 0;
 
     private static bool SameRequest(EpisodeRecord existing, EpisodeRequest request) =>
         existing.TaskId == request.TaskId
@@ -354,6 +396,9 @@ public sealed partial class EpisodeGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Episode {Episode} of task {Task} labeled '{Label}' by {By}")]
     private static partial void LogFeedback(ILogger logger, string episode, string task, string label, string by);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Episode {Episode} of task {Task} erased by {By} (row removed from the learner: {Removed})")]
+    private static partial void LogErased(ILogger logger, string episode, string task, string by, bool removed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queued episode {Episode} repeats an id already used for a different request; ignored")]
     private static partial void LogQueuedConflict(ILogger logger, string episode);

@@ -7,16 +7,23 @@ namespace SelfDissonance.Learning;
 /// <summary>
 /// The learner's in-memory dataset, rebuilt on activation by replaying the stored segments. Ingestion is idempotent by
 /// episode id: a re-delivered episode or feedback is counted as a duplicate and changes nothing.
+/// The label-noise guard (<paramref name="labelGuardConfidence"/> above 0) holds a label that contradicts both the
+/// proposer and the critic, each at least that confident, in quarantine: counted, not trained on, until a second
+/// episode with the same features gives the same label or an admin releases it (<paramref name="released"/>).
+/// Erased episode ids (<paramref name="erased"/>) are never taken again.
 /// </summary>
-public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates)
+public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates, double labelGuardConfidence = 0, IReadOnlySet<string>? released = null, IReadOnlySet<string>? erased = null)
 {
     private readonly List<LabeledRecord> _labeled = [];
+    private readonly Dictionary<string, LabeledRecord> _quarantine = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _quarantineByInput = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _erased = erased is null ? new(StringComparer.Ordinal) : new(erased, StringComparer.Ordinal);
     private readonly HashSet<string> _labeledIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PseudoRecord> _pseudo = new(StringComparer.Ordinal);
     private readonly Queue<string> _pseudoOrder = new();
     private readonly HashSet<string> _episodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _consumed = new(StringComparer.Ordinal);
-    private readonly Queue<float[]> _recent = new();
+    private readonly Queue<(string? Id, float[] Features)> _recent = new();
     private long _cycleMark;
 
     /// <summary>Events ingested so far (duplicates excluded); the position of the learning log.</summary>
@@ -32,7 +39,17 @@ public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates)
 
     public IEnumerable<PseudoRecord> Pseudo => _pseudo.Values;
 
-    public IReadOnlyCollection<float[]> Recent => _recent;
+    public IEnumerable<float[]> Recent => _recent.Select(r => r.Features);
+
+    /// <summary>Labeled rows the guard holds (not trained on).</summary>
+    public int QuarantinedCount => _quarantine.Count;
+
+    /// <summary>Quarantined rows released so far: confirmed by a second identical label or by an admin.</summary>
+    public int ReleasedCount { get; private set; }
+
+    public IReadOnlyCollection<string> QuarantinedIds => _quarantine.Keys;
+
+    public int ErasedCount => _erased.Count;
 
     /// <summary>Episodes ingested since the last cycle and their summed dissonance: the λ controller's input.</summary>
     public int EpisodesSinceCycle { get; private set; }
@@ -66,6 +83,12 @@ public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates)
     /// <summary>Adds an event; false when it is a duplicate of one already ingested.</summary>
     public bool Ingest(LearningEvent e)
     {
+        if (_erased.Contains(e.EpisodeId))
+        {
+            Duplicates++;
+            return false;
+        }
+
         switch (e.Kind)
         {
             case LearningEventKind.Episode:
@@ -78,7 +101,7 @@ public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates)
                 Sequence++;
                 Count(e.EpisodeId);
                 var features = ToArray(e.Features);
-                Remember(features);
+                Remember(e.EpisodeId, features);
                 if (Sequence > _cycleMark)
                 {
                     EpisodesSinceCycle++;
@@ -87,7 +110,7 @@ public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates)
 
                 if (e.Label is { } label && !_labeledIds.Contains(e.EpisodeId))
                 {
-                    AddLabeled(e.EpisodeId, features, label);
+                    AddLabeled(e, features, label);
                 }
                 else if (!_labeledIds.Contains(e.EpisodeId))
                 {
@@ -113,7 +136,7 @@ public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates)
                 Sequence++;
                 // A true label supersedes the critic's pseudo-label for the same episode.
                 _pseudo.Remove(e.EpisodeId);
-                AddLabeled(e.EpisodeId, ToArray(e.Features), feedbackLabel);
+                AddLabeled(e, ToArray(e.Features), feedbackLabel);
                 return true;
 
             default:
@@ -152,17 +175,90 @@ public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates)
 
     public FeatureStatistics Statistics() => FeatureStatisticsCalculator.Compute(_labeled.Select(l => l.Features));
 
-    private void AddLabeled(string id, float[] features, int label)
+    /// <summary>Moves every quarantined row into training (an admin's confirmation); returns how many.</summary>
+    public IReadOnlyList<string> ReleaseAll()
     {
-        _labeledIds.Add(id);
-        _labeled.Add(new LabeledRecord(id, features, label));
+        var ids = _quarantine.Keys.ToList();
+        foreach (var id in ids)
+        {
+            Release(id);
+        }
+
+        return ids;
     }
+
+    /// <summary>Removes every trace of an episode (row, quarantine, pseudo-label, recent input); false when it held none.</summary>
+    public bool Erase(string episodeId)
+    {
+        var found = _episodes.Contains(episodeId) || _labeledIds.Contains(episodeId);
+        _erased.Add(episodeId);
+        _labeled.RemoveAll(l => l.EpisodeId == episodeId);
+        _labeledIds.Remove(episodeId);
+        if (_quarantine.Remove(episodeId, out var held))
+        {
+            _quarantineByInput.Remove(InputKey(held.Features, held.Label));
+        }
+
+        _pseudo.Remove(episodeId);
+        if (_recent.Any(r => r.Id == episodeId))
+        {
+            var kept = _recent.Where(r => r.Id != episodeId).ToList();
+            _recent.Clear();
+            kept.ForEach(_recent.Enqueue);
+        }
+
+        return found;
+    }
+
+    private void AddLabeled(LearningEvent e, float[] features, int label)
+    {
+        _labeledIds.Add(e.EpisodeId);
+        var record = new LabeledRecord(e.EpisodeId, features, label);
+        if (released?.Contains(e.EpisodeId) == true || !Contradicts(e, label))
+        {
+            _labeled.Add(record);
+            return;
+        }
+
+        // A second episode with the same input and the same label confirms the first: both train.
+        var key = InputKey(features, label);
+        if (_quarantineByInput.TryGetValue(key, out var first))
+        {
+            Release(first);
+            _labeled.Add(record);
+            return;
+        }
+
+        _quarantine[e.EpisodeId] = record;
+        _quarantineByInput[key] = e.EpisodeId;
+    }
+
+    private bool Contradicts(LearningEvent e, int label) =>
+        labelGuardConfidence > 0
+        && e.ProposerTopClass >= 0
+        && label != e.ProposerTopClass
+        && label != e.CriticTopClass
+        && e.ProposerConfidence >= labelGuardConfidence
+        && e.CriticConfidence >= labelGuardConfidence;
+
+    private void Release(string id)
+    {
+        if (_quarantine.Remove(id, out var record))
+        {
+            _quarantineByInput.Remove(InputKey(record.Features, record.Label));
+            _labeled.Add(record);
+            ReleasedCount++;
+        }
+    }
+
+    private static string InputKey(float[] features, int label) =>
+        $"{label}:{Convert.ToBase64String(MemoryMarshal.AsBytes(features.AsSpan()))}";
 
     private void Count(string id) => _consumed[id] = _consumed.GetValueOrDefault(id) + 1;
 
-    private void Remember(float[] features)
+    private void Remember(string id, float[] features)
     {
-        _recent.Enqueue(features);
+        _recent.Enqueue((id, features));
         while (_recent.Count > recentCapacity)
         {
             _recent.Dequeue();

@@ -68,13 +68,31 @@ public sealed partial class LearnerGrain(
         }
 
         using var activity = StartIngestActivity(item);
+        var quarantined = _data.QuarantinedCount;
+        var released = _data.ReleasedCount;
         if (!_data.Ingest(item))
         {
             activity?.SetTag("sd.duplicate", true);
             return;
         }
 
-        RememberForCycle(activity);
+        if (_data.QuarantinedCount > quarantined)
+        {
+            activity?.SetTag("sd.quarantined", true);
+            SelfDissonanceMetrics.LabelsQuarantined.Add(1, new KeyValuePair<string, object?>("task", TaskId));
+            LogQuarantined(logger, TaskId, item.EpisodeId, item.Label ?? -1, item.ProposerTopClass, item.ProposerConfidence, item.CriticConfidence);
+        }
+
+        if (_data.ReleasedCount > released)
+        {
+            SelfDissonanceMetrics.QuarantineReleased.Add(_data.ReleasedCount - released, new KeyValuePair<string, object?>("task", TaskId));
+        }
+
+        if (_data.QuarantinedCount == quarantined)
+        {
+            // Quarantined labels are not trained on, so the next cycle is not linked to them.
+            RememberForCycle(activity);
+        }
 
         buffer.State = buffer.State with { Events = buffer.State.Events.Add(item) };
         await buffer.WriteStateAsync();
@@ -162,8 +180,85 @@ public sealed partial class LearnerGrain(
             data?.Sequence ?? 0,
             data?.Duplicates ?? 0,
             state.State.Cycle,
-            state.State.RecentCycles.ToImmutableArray()));
+            state.State.RecentCycles.ToImmutableArray(),
+            data?.QuarantinedCount ?? 0,
+            data?.ReleasedCount ?? 0,
+            state.State.Erased.Count));
     }
+
+    public async Task<bool> EraseAsync(string episodeId)
+    {
+        var found = _data?.Erase(episodeId) ?? false;
+        var inBuffer = buffer.State.Events.Any(e => e.EpisodeId == episodeId);
+        if (inBuffer)
+        {
+            buffer.State = buffer.State with { Events = buffer.State.Events.RemoveAll(e => e.EpisodeId == episodeId) };
+            await buffer.WriteStateAsync();
+        }
+
+        // Write-once segments holding the episode are rewritten without it; the old ones are deleted once no state points to them.
+        var segments = state.State.Segments;
+        var replaced = new List<ArtifactRef>();
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var segment = DatasetSegment.FromJson(await store.GetVerifiedAsync(segments[i]));
+            if (!segment.Events.Any(e => e.EpisodeId == episodeId))
+            {
+                continue;
+            }
+
+            found = true;
+            replaced.Add(segments[i]);
+            var kept = segment with { Events = segment.Events.RemoveAll(e => e.EpisodeId == episodeId) };
+            if (kept.Events.IsEmpty && kept.Bootstrap.IsDefaultOrEmpty)
+            {
+                segments = segments.RemoveAt(i--);
+                continue;
+            }
+
+            var bytes = kept.ToJson();
+            segments = segments.SetItem(i, await store.PutAsync(ArtifactKeys.Segment(TaskId, Sha(bytes)), bytes));
+        }
+
+        var labeled = _data?.LabeledCount ?? 0;
+        state.State = state.State with
+        {
+            Segments = segments,
+            Erased = state.State.Erased.Add(episodeId),
+            ErasurePending = state.State.ErasurePending || found || inBuffer,
+            ProposerLabeledAtLastTrain = Math.Min(state.State.ProposerLabeledAtLastTrain, labeled),
+            CriticLabeledAtLastTrain = Math.Min(state.State.CriticLabeledAtLastTrain, labeled),
+        };
+        await state.WriteStateAsync();
+        foreach (var old in replaced.Where(r => !segments.Any(s => s.Key == r.Key)))
+        {
+            await store.DeleteAsync(old.Key);
+        }
+
+        LogErased(logger, TaskId, episodeId, found || inBuffer, replaced.Count);
+        return found || inBuffer;
+    }
+
+    public async Task<int> ReleaseQuarantineAsync(string by)
+    {
+        if (_data is null)
+        {
+            throw DomainException.NotBootstrapped(TaskId);
+        }
+
+        var ids = _data.ReleaseAll();
+        if (ids.Count > 0)
+        {
+            state.State = state.State with { QuarantineReleased = state.State.QuarantineReleased.Union(ids) };
+            await state.WriteStateAsync();
+            SelfDissonanceMetrics.QuarantineReleased.Add(ids.Count, new KeyValuePair<string, object?>("task", TaskId));
+        }
+
+        LogReleased(logger, TaskId, ids.Count, by);
+        return ids.Count;
+    }
+
+    public Task<ImmutableArray<string>> GetQuarantinedAsync() => Task.FromResult(_data?.QuarantinedIds.ToImmutableArray() ?? []);
 
     public Task<int> GetConsumedCountAsync(string episodeId) => Task.FromResult(_data?.ConsumedCount(episodeId) ?? 0);
 
@@ -180,8 +275,9 @@ public sealed partial class LearnerGrain(
 
         var newLabeled = data.LabeledCount - state.State.ProposerLabeledAtLastTrain;
         var newPseudo = policy.Lambda > 0 ? data.PseudoSinceCycle(policy.DTarget) : 0;
-        var trainProposer = newLabeled > 0 || newPseudo > 0 || state.State.ProposerCatchUp > 0;
-        var trainCritic = data.LabeledCount - state.State.CriticLabeledAtLastTrain > 0 || state.State.CriticCatchUp > 0;
+        var erased = state.State.ErasurePending;
+        var trainProposer = newLabeled > 0 || newPseudo > 0 || state.State.ProposerCatchUp > 0 || erased;
+        var trainCritic = data.LabeledCount - state.State.CriticLabeledAtLastTrain > 0 || state.State.CriticCatchUp > 0 || erased;
 
         CandidateReport? proposerReport = null, criticReport = null;
         var nextState = state.State;
@@ -236,6 +332,8 @@ public sealed partial class LearnerGrain(
 
         state.State = nextState with
         {
+            // Retrained once without the erased rows; the registries show whether that reached production.
+            ErasurePending = false,
             Cycle = keep ? cycle : state.State.Cycle,
             LastCycleSequence = data.Sequence,
             RecentCycles = history,
@@ -496,7 +594,7 @@ public sealed partial class LearnerGrain(
         _goldenInputs = [.. golden.Select(g => AsArray(g.Features))];
     }
 
-    private LearnerData NewData() => new(Options.RecentInputs, Options.MaxPseudoCandidates);
+    private LearnerData NewData() => new(Options.RecentInputs, Options.MaxPseudoCandidates, Options.LabelGuardConfidence, state.State.QuarantineReleased, state.State.Erased);
 
     private void StartTimer() =>
         _timer ??= this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(Options.CycleInterval, Options.CycleInterval) { KeepAlive = true });
@@ -514,6 +612,7 @@ public sealed partial class LearnerGrain(
             || (policy.Lambda > 0 && data.PseudoSinceCycle(policy.DTarget) > 0)
             || state.State.ProposerCatchUp > 0
             || state.State.CriticCatchUp > 0
+            || state.State.ErasurePending
             || data.EpisodesSinceCycle > 0;
         if (pending)
         {
@@ -527,6 +626,15 @@ public sealed partial class LearnerGrain(
     private static float[] AsArray(ImmutableArray<float> features) => ImmutableCollectionsMarshal.AsArray(features) ?? [];
 
     private static string Sha(byte[] bytes) => TrainedModel.Sha256Hex(bytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task}: label {Label} of episode {Episode} quarantined: proposer says {Proposer} ({ProposerConfidence:P0}), critic ({CriticConfidence:P0}) agrees against it")]
+    private static partial void LogQuarantined(ILogger logger, string task, string episode, int label, int proposer, double proposerConfidence, double criticConfidence);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task}: episode {Episode} erased from the learner (held a row: {Found}, segments rewritten: {Segments})")]
+    private static partial void LogErased(ILogger logger, string task, string episode, bool found, int segments);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task}: {Count} quarantined labels released into training by {By}")]
+    private static partial void LogReleased(ILogger logger, string task, int count, string by);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Task}: learning event for episode {Episode} arrived before bootstrap; ignored")]
     private static partial void LogNotBootstrapped(ILogger logger, string task, string episode);

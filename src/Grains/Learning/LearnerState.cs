@@ -22,6 +22,15 @@ public sealed record LearnerState
     [Id(9)] public int CriticCatchUp { get; init; }
     [Id(10)] public ImmutableList<LearningCycleResult> RecentCycles { get; init; } = [];
     [Id(11)] public long DuplicatesIgnored { get; init; }
+
+    /// <summary>Erased episode ids (ids only): their rows are gone from the segments, and a late delivery is not taken again.</summary>
+    [Id(12)] public ImmutableHashSet<string> Erased { get; init; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+
+    /// <summary>Quarantined episodes an admin released into training.</summary>
+    [Id(13)] public ImmutableHashSet<string> QuarantineReleased { get; init; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+
+    /// <summary>An erasure happened since the last cycle: the next cycle retrains both roles without the erased rows.</summary>
+    [Id(14)] public bool ErasurePending { get; init; }
 }
 
 /// <summary>Events consumed since the last segment was written; written on every event so an acknowledged event is never lost.</summary>

@@ -86,6 +86,12 @@ public sealed partial class BlobArtifactStore(BlobContainerClient container, ILo
         return exists.Value;
     }
 
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var blob = BlobOf(key);
+        await Guard("delete", key, () => blob.DeleteIfExistsAsync(cancellationToken: cancellationToken), cancellationToken);
+    }
+
     public string Describe() => $"blob container {container.Name} at {container.Uri.GetLeftPart(UriPartial.Authority)}";
 
     private async Task EnsureContainerAsync(CancellationToken cancellationToken)

@@ -15,6 +15,9 @@ public interface IArtifactStore
 
     Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes an artifact no reference points to any more (erasure); nothing happens when it is not there.</summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken = default);
+
     /// <summary>Where artifacts live, for logs and health output (no secrets).</summary>
     string Describe();
 }

@@ -85,6 +85,13 @@ public sealed partial class LocalFolderArtifactStore(string root, ILogger<LocalF
 
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => Task.FromResult(File.Exists(PathOf(key)));
 
+    public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        // Files are read-only, but removing one needs only write access to its folder.
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
     public string Describe() => $"local folder {_root}";
 
     private async Task<ArtifactRef> SameContentOrThrowAsync(ArtifactRef artifact, string path, CancellationToken cancellationToken)

@@ -82,6 +82,8 @@ public sealed partial class ModelRegistryGrain(
                 Versions = versions.Add(info),
                 ProductionStack = s.ProductionStack.Add(version),
                 Revision = s.Revision + 1,
+                // The learner trains on its data as it is now, so a new production holds no erased row.
+                ErasedSinceProduction = 0,
                 History = s.History.Add(new ProductionChange(s.Revision + 1, now, ProductionActions.Promoted, Production?.Version, version, candidate.By, candidate.Reason)),
             };
         }
@@ -123,6 +125,13 @@ public sealed partial class ModelRegistryGrain(
     }
 
     public Task<ServingState> GetServingAsync() => Task.FromResult(Serving());
+
+    public async Task RecordErasureAsync(string episodeId)
+    {
+        state.State = state.State with { ErasedSinceProduction = state.State.ErasedSinceProduction + 1 };
+        await state.WriteStateAsync();
+        LogErasure(logger, _taskId, _role.ToWire(), episodeId, state.State.ErasedSinceProduction);
+    }
 
     public Task<ImmutableArray<ModelVersionInfo>> ListAsync() => Task.FromResult(state.State.Versions.ToImmutableArray());
 
@@ -277,7 +286,8 @@ public sealed partial class ModelRegistryGrain(
         Production,
         state.State.Canary is { } c ? Find(c) : null,
         state.State.CanaryFraction,
-        state.State.Revision);
+        state.State.Revision,
+        state.State.ErasedSinceProduction);
 
     /// <summary>Called after every production change: silos swap their models, watchers see the change.</summary>
     private async Task BroadcastAsync()
@@ -336,4 +346,7 @@ public sealed partial class ModelRegistryGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Task {Task} {Role}: automatic rollback needed ({Reason}) but the predecessor failed its integrity check")]
     private static partial void LogAutoRollbackBlocked(ILogger logger, Exception exception, string task, string role, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task} {Role}: episode {Episode} erased; production needs retraining ({Count} erased since it was trained)")]
+    private static partial void LogErasure(ILogger logger, string task, string role, string episode, int count);
 }

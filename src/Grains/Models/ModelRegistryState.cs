@@ -20,4 +20,7 @@ public sealed record ModelRegistryState
 
     /// <summary>Stage and accuracy of the serving versions over time (see HistorySeries).</summary>
     [Id(6)] public ImmutableList<AccuracyPoint> Samples { get; init; } = [];
+
+    /// <summary>Episodes erased since production was trained on them; a new production version trained after them clears it.</summary>
+    [Id(7)] public int ErasedSinceProduction { get; init; }
 }

@@ -27,7 +27,8 @@ public static class ClusterProfileExtensions
             {
                 Retry = { Mode = RetryMode.Exponential, MaxRetries = o.MaxRetries, Delay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(5), NetworkTimeout = o.NetworkTimeout },
             });
-            return new BlobArtifactStore(client.GetBlobContainerClient(o.Container), sp.GetRequiredService<ILogger<BlobArtifactStore>>());
+            var blobs = new BlobArtifactStore(client.GetBlobContainerClient(o.Container), sp.GetRequiredService<ILogger<BlobArtifactStore>>());
+            return new SignedArtifactStore(blobs, sp.GetRequiredService<ArtifactSigner>(), sp.GetRequiredService<ILogger<SignedArtifactStore>>());
         });
 
         AddRedisStorage(silo, StorageNames.Control, connections.Redis);

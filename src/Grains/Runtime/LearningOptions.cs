@@ -35,6 +35,14 @@ public sealed class LearningOptions
     [Range(1, 1_000_000)]
     public int MinLiveSamples { get; set; } = 100;
 
+    /// <summary>
+    /// Label-noise guard: a label that contradicts both the proposer's and the critic's top class, each at least this
+    /// confident, is held in quarantine (counted, not trained on) until a second episode with the same features gives the
+    /// same label or an admin releases it. 0 turns the guard off.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double LabelGuardConfidence { get; set; } = 0.9;
+
     /// <summary>Cycle reports kept in the learner's state.</summary>
     [Range(1, 10_000)]
     public int CycleHistory { get; set; } = 50;

@@ -36,7 +36,17 @@ public static class SiloBuilderExtensions
         services.AddSingleton<SiloEventBuffer>();
 
         var options = configuration.GetSection(SelfDissonanceOptions.Section).Get<SelfDissonanceOptions>() ?? new SelfDissonanceOptions();
-        if (Profiles.IsCluster(options.Profile))
+        var cluster = Profiles.IsCluster(options.Profile);
+        services.AddOptions<ArtifactSigningOptions>().BindConfiguration(ArtifactSigningOptions.Section)
+            .Validate(o => !cluster || !string.IsNullOrWhiteSpace(o.SigningKey), $"SelfDissonance:Profile=Cluster needs {ArtifactSigningOptions.Section}:SigningKey (the same on every silo).")
+            .ValidateOnStart();
+
+        // Resolved when the store is first built (at silo start): a cluster silo without the shared key does not start.
+        services.AddSingleton(sp => new ArtifactSigner(ArtifactSigningKeys.Resolve(
+            sp.GetRequiredService<IOptions<ArtifactSigningOptions>>().Value,
+            sp.GetRequiredService<IOptions<SelfDissonanceOptions>>().Value.DataDirectory,
+            cluster)));
+        if (cluster)
         {
             silo.AddClusterProfileServices(ClusterConnections.From(configuration));
         }
@@ -57,7 +67,8 @@ public static class SiloBuilderExtensions
         services.AddSingleton<IArtifactStore>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<SelfDissonanceOptions>>().Value;
-            return new LocalFolderArtifactStore(o.ArtifactDirectory ?? Path.Combine(o.DataDirectory, "artifacts"), sp.GetRequiredService<ILogger<LocalFolderArtifactStore>>());
+            var folder = new LocalFolderArtifactStore(o.ArtifactDirectory ?? Path.Combine(o.DataDirectory, "artifacts"), sp.GetRequiredService<ILogger<LocalFolderArtifactStore>>());
+            return new SignedArtifactStore(folder, sp.GetRequiredService<ArtifactSigner>(), sp.GetRequiredService<ILogger<SignedArtifactStore>>());
         });
 
         if (options.StateStore == "Memory")

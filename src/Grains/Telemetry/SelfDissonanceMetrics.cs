@@ -30,7 +30,13 @@ public static class SelfDissonanceMetrics
 
     public static readonly Counter<long> ModelLoadFailures = Meter.CreateCounter<long>("sd.models.load_failures", "{failure}", "Model versions that could not be deserialized.");
 
-    public static readonly Counter<long> ArtifactIntegrityFailures = Meter.CreateCounter<long>("sd.artifacts.integrity_failures", "{failure}", "Artifacts refused because their SHA-256 did not match.");
+    public static readonly Counter<long> ArtifactIntegrityFailures = Meter.CreateCounter<long>("sd.artifacts.integrity_failures", "{failure}", "Model artifacts refused on load because their SHA-256 or HMAC-SHA256 signature did not match.");
+
+    public static readonly Counter<long> LabelsQuarantined = Meter.CreateCounter<long>("sd.learning.labels_quarantined", "{label}", "Labels the label-noise guard held back (they contradicted a confident proposer and critic), by task.");
+
+    public static readonly Counter<long> QuarantineReleased = Meter.CreateCounter<long>("sd.learning.quarantine_released", "{label}", "Quarantined labels released into training (confirmed by a second identical label or by an admin), by task.");
+
+    public static readonly Counter<long> EpisodesErased = Meter.CreateCounter<long>("sd.episodes.erased", "{episode}", "Episodes erased (features and label removed from storage and training data), by task.");
 
     public static readonly ObservableGauge<double> Lambda = Meter.CreateObservableGauge("sd.policy.lambda", DomainGauges.Lambda, null, "The task's current lambda (weight of pseudo-labels).");
 

@@ -13,6 +13,7 @@ public static class EpisodeEndpoints
         v1.MapPost("/tasks/{task}/episodes:batch", SubmitBatchAsync).Describe<List<WireEpisodeRequest>, BatchAcceptedResponse>("SubmitEpisodes", "Queue episodes on the durable stream; 202 once they are stored.", StatusCodes.Status202Accepted);
         v1.MapPost("/tasks/{task}/predict", PredictAsync).Describe<PredictRequest, PredictResponse>("Predict", "Predictions only (one object or an array): no episode, no learning.");
         v1.MapGet("/episodes/{id}", GetAsync).Describe<EpisodeRecordResponse>("GetEpisode", "An episode's full record and the lineage of the models that answered.");
+        v1.MapDelete("/episodes/{id}", EraseAsync).Describe<EpisodeErasedResponse>("EraseEpisode", "Erase an episode: its features and label leave storage and every later training window; production is marked for retraining. A second erase is 404.");
         v1.MapPost("/episodes/{id}/feedback", FeedbackAsync).Describe<FeedbackRequest, FeedbackResponse>("Feedback", "A late label for an episode.", StatusCodes.Status202Accepted);
         return v1;
     }
@@ -42,6 +43,8 @@ public static class EpisodeEndpoints
     }
 
     private static async Task<IResult> GetAsync(string id, GrainApi api) => Json(await api.GetEpisodeAsync(id));
+
+    private static async Task<IResult> EraseAsync(string id, HttpContext context, GrainApi api) => Json(await api.EraseEpisodeAsync(id, Caller(context)));
 
     private static async Task<IResult> FeedbackAsync(string id, HttpContext context, GrainApi api)
     {

@@ -20,7 +20,8 @@ public static class EventEndpoints
             .WithSummary("Live events (server-sent events): episode outcomes, promotions, rollbacks, learning cycles; a ping every 10 s.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .DisableRequestTimeout();
         v1.MapGet("/tasks/{task}/history", HistoryAsync).Describe<TaskHistoryResponse>("TaskHistory", "Sampled traffic, lambda, budget and accuracy per model version over time.");
         return v1;
     }

@@ -67,6 +67,8 @@ public static class GatewayJson
 [JsonSerializable(typeof(EpisodeRecordResponse))]
 [JsonSerializable(typeof(BatchAcceptedResponse))]
 [JsonSerializable(typeof(FeedbackResponse))]
+[JsonSerializable(typeof(EpisodeErasedResponse))]
+[JsonSerializable(typeof(QuarantineReleaseResponse))]
 [JsonSerializable(typeof(PredictResponse))]
 [JsonSerializable(typeof(List<PredictResponse>))]
 [JsonSerializable(typeof(LearnResponse))]

@@ -22,4 +22,24 @@ public sealed class GatewayOptions
     /// <summary>Most rows in one <c>/predict</c> request.</summary>
     [Range(1, 1_000_000)]
     public int MaxPredictRows { get; set; } = 10_000;
+
+    /// <summary>Most features a new task may have (never above the model limit of 1024).</summary>
+    [Range(1, 1024)]
+    public int MaxFeatures { get; set; } = 1024;
+
+    /// <summary>Most classes a new task may have (never above the model limit of 100).</summary>
+    [Range(2, 100)]
+    public int MaxClasses { get; set; } = 100;
+
+    /// <summary>Most rows (training plus golden, JSON or CSV) in one bootstrap.</summary>
+    [Range(2, 10_000_000)]
+    public int MaxBootstrapRows { get; set; } = 1_000_000;
+
+    /// <summary>Longest time a request may take (reading its body included) before it is answered 503 request_timeout.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The same for the routes that train (bootstrap, learn). Live event streams have no limit.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan TrainingRequestTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }

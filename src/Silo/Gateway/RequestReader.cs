@@ -6,6 +6,8 @@ namespace SelfDissonance.Silo.Gateway;
 /// <summary>Reads request bodies strictly and turns every way they can be wrong into a problem with a reason code.</summary>
 public static class RequestReader
 {
+    private const string BodyReadKey = "sd.bodyRead";
+
     public static async Task<T> ReadJsonAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
     {
@@ -17,8 +19,9 @@ public static class RequestReader
         try
         {
             var typeInfo = (JsonTypeInfo<T>)GatewayJson.Requests.GetTypeInfo(typeof(T));
-            return await JsonSerializer.DeserializeAsync(request.Body, typeInfo, cancellationToken)
-                ?? throw DomainException.BadRequest(ReasonCodes.InvalidBody, "The body must not be null.");
+            var body = await JsonSerializer.DeserializeAsync(request.Body, typeInfo, cancellationToken);
+            MarkBodyRead(request.HttpContext);
+            return body ?? throw DomainException.BadRequest(ReasonCodes.InvalidBody, "The body must not be null.");
         }
         catch (JsonException e)
         {
@@ -38,6 +41,7 @@ public static class RequestReader
         // The body is already bounded by the route's limit; buffer it and deserialize once, by its first character.
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
+        MarkBodyRead(request.HttpContext);
         var json = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
         var start = json.StartsWith("\uFEFF"u8) ? json[3..] : json;
         start = start.TrimStart(" \t\r\n"u8);
@@ -55,6 +59,11 @@ public static class RequestReader
             throw FromJsonException(e);
         }
     }
+
+    /// <summary>Whether the whole body arrived: a request timeout before that is the client's slowness (408), after it the server's (503).</summary>
+    public static bool BodyRead(HttpContext context) => context.Items.ContainsKey(BodyReadKey);
+
+    public static void MarkBodyRead(HttpContext context) => context.Items[BodyReadKey] = true;
 
     public static DomainException UnsupportedMediaType(HttpRequest request, string expected) =>
         new(ReasonCodes.UnsupportedMediaType, 415, "Unsupported content type.", $"Send '{expected}' (got '{request.ContentType ?? "none"}').");

@@ -1,4 +1,5 @@
 using SelfDissonance.Client.Cluster;
+using Microsoft.Extensions.Options;
 using SelfDissonance.Client.Contracts;
 using static SelfDissonance.Silo.Gateway.GatewayResults;
 
@@ -13,13 +14,15 @@ public static class TaskEndpoints
         v1.MapGet("/tasks/{task}", GetAsync).Describe<TaskResponse>("GetTask", "Schema, policy, production versions and feature statistics.");
         v1.MapPost("/tasks/{task}/bootstrap", BootstrapAsync).WithMetadata(new BodyLimit(options.MaxBootstrapBytes))
             .Describe<BootstrapResponse>("Bootstrap", "Train proposer v1 and critic v1 from JSON rows or text/csv (label and split columns).")
-            .Accepts<BootstrapRequest>("application/json", "text/csv");
+            .Accepts<BootstrapRequest>("application/json", "text/csv")
+            .WithRequestTimeout(RequestTimeouts.Training);
         return v1;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, GrainApi api)
+    private static async Task<IResult> CreateAsync(HttpContext context, GrainApi api, IOptions<GatewayOptions> options)
     {
         var body = await RequestReader.ReadJsonAsync<CreateTaskRequest>(context.Request, context.RequestAborted);
+        GatewayLimits.CheckTaskShape(body, options.Value);
         var response = await api.CreateTaskAsync(body);
         context.Response.Headers.Location = $"/v1/tasks/{response.Id}";
         return Json(response, StatusCodes.Status201Created);
@@ -29,7 +32,7 @@ public static class TaskEndpoints
 
     private static async Task<IResult> GetAsync(string task, GrainApi api) => Json(await api.GetTaskAsync(task));
 
-    private static async Task<IResult> BootstrapAsync(string task, HttpContext context, GrainApi api)
+    private static async Task<IResult> BootstrapAsync(string task, HttpContext context, GrainApi api, IOptions<GatewayOptions> options)
     {
         var contentType = context.Request.ContentType ?? "";
         if (contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
@@ -37,6 +40,8 @@ public static class TaskEndpoints
             // TextFieldParser reads synchronously; buffer the (size-limited) body first.
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            RequestReader.MarkBodyRead(context);
+            GatewayLimits.CheckCsvRows(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options.Value);
             buffer.Position = 0;
             return Json(await api.BootstrapFromCsvAsync(task, buffer, Caller(context)));
         }
@@ -44,6 +49,7 @@ public static class TaskEndpoints
         if (context.Request.HasJsonContentType())
         {
             var body = await RequestReader.ReadJsonAsync<BootstrapRequest>(context.Request, context.RequestAborted);
+            GatewayLimits.CheckBootstrapRows((body.Training?.Count ?? 0) + (body.Golden?.Count ?? 0), options.Value);
             return Json(await api.BootstrapAsync(task, body, Caller(context)));
         }
 

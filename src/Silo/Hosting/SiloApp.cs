@@ -59,6 +59,7 @@ public static class SiloApp
         builder.Services.ConfigureHttpJsonOptions(o => GatewayJson.ConfigureResponses(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddGatewayRequestTimeouts();
         builder.Services.AddSiloHealthChecks();
         builder.AddSelfDissonanceObservability(profile);
         builder.Services.AddSingleton<GatewaySchemas>();
@@ -80,6 +81,7 @@ public static class SiloApp
         app.UseTaskConsole();
         app.UseRouting();
         app.UseBodyLimits();
+        app.UseRequestTimeouts();
 
         app.MapSiloHealth();
         app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
