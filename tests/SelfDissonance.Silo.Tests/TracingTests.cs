@@ -81,15 +81,19 @@ public sealed class TracingTests : IAsyncLifetime
             () => _spans.Count(s => s.DisplayName == "learner ingest" && learnable.Contains(s.TraceId)) == learnable.Count,
             TimeSpan.FromSeconds(20),
             "every learnable episode reaching the learner");
+        // The label-noise guard holds back labels that contradict both models with confidence: not trained on, not linked.
+        var trained = _spans.Where(s => s.DisplayName == "learner ingest" && learnable.Contains(s.TraceId) && s.GetTagItem("sd.quarantined") is null).Select(s => s.TraceId).ToHashSet();
+        var trainedOn = _spans.First(s => s.DisplayName == "learner ingest" && trained.Contains(s.TraceId));
         (await http.PostAsync($"/v1/tasks/{task}/learn", new { })).EnsureSuccessStatusCode();
         var cycle = await Eventually.ReturnsAsync(
-            () => Task.FromResult(_spans.FirstOrDefault(s => s.DisplayName == "learning cycle" && s.Links.Any(l => l.Context.SpanId == ingest.SpanId))),
+            () => Task.FromResult(_spans.FirstOrDefault(s => s.DisplayName == "learning cycle" && s.Links.Any(l => l.Context.SpanId == trainedOn.SpanId))),
             s => s is not null,
             TimeSpan.FromSeconds(30),
             "a learning cycle linked to the episode");
         Assert.NotEqual(traceId, cycle!.TraceId);
         Assert.Equal(task, cycle.GetTagItem("sd.task"));
-        Assert.Equal(learnable, cycle.Links.Select(l => l.Context.TraceId).Where(learnable.Contains).ToHashSet());
+        Assert.Equal(trained, cycle.Links.Select(l => l.Context.TraceId).Where(learnable.Contains).ToHashSet());
+        Assert.True(trained.Count >= learnable.Count / 2, $"only {trained.Count} of {learnable.Count} learnable episodes trained on");
 
         var text = Describe(spans.Append(cycle).ToList(), gateway);
         TestContext.Current.SendDiagnosticMessage(text);
