@@ -62,7 +62,8 @@ public static class SiloApp
         builder.Services.AddSiloHealthChecks();
         // Our meter and Orleans' own, scraped as Prometheus text at /metrics.
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(Telemetry.SelfDissonanceMetrics.Name, "Microsoft.Orleans")
+            // System.Runtime: .NET's own process CPU time and working set, which sdctl bench reads.
+            .AddMeter(Telemetry.SelfDissonanceMetrics.Name, "Microsoft.Orleans", "System.Runtime")
             .AddPrometheusExporter());
         builder.Services.AddSingleton<GatewaySchemas>();
         builder.Services.AddSingleton(sp =>
