@@ -29,6 +29,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, CliEnvironment
         root.Subcommands.Add(WatchCommand.Create(this));
         root.Subcommands.Add(MetricsCommand.Create(this));
         root.Subcommands.Add(DemoCommand.Create(this));
+        root.Subcommands.Add(BenchCommand.Create(this));
         return root;
     }
 
@@ -53,7 +54,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, CliEnvironment
                 var client = new SelfDissonanceHttpClient(http, options);
                 var colors = Variable("NO_COLOR") is null;
                 var console = Consoles.Create(output, environment.OutputIsTerminal && !json, colors);
-                var context = new CommandContext(client, console, output, error, json, environment);
+                var context = new CommandContext(client, options, console, output, error, json, environment);
                 return await body(context, parse, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

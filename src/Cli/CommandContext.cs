@@ -6,9 +6,12 @@ using Spectre.Console;
 namespace SelfDissonance.Cli;
 
 /// <summary>What a command body works with: the SDK client, where to write, and how (tables or JSON).</summary>
-internal sealed class CommandContext(ISelfDissonanceClient client, IAnsiConsole console, TextWriter output, TextWriter error, bool json, CliEnvironment environment)
+internal sealed class CommandContext(ISelfDissonanceClient client, SelfDissonanceClientOptions clientOptions, IAnsiConsole console, TextWriter output, TextWriter error, bool json, CliEnvironment environment)
 {
     public ISelfDissonanceClient Client => client;
+
+    /// <summary>The address, API key and timeout the global options gave (for commands that build their own client).</summary>
+    public SelfDissonanceClientOptions ClientOptions => clientOptions;
 
     /// <summary>Human output on stdout (tables, progress). Not used with --json.</summary>
     public IAnsiConsole Console => console;

@@ -55,6 +55,18 @@ internal sealed class GlobalOptions
     private static TimeSpan? ParseDuration(ArgumentResult result)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value.Trim() : "";
+        if (ParseDuration(text) is { } duration)
+        {
+            return duration;
+        }
+
+        result.AddError($"--timeout must be a duration between 1 ms and 1 h, like 30, 30s, 500ms or 2m (got '{text}').");
+        return null;
+    }
+
+    /// <summary>30 (seconds), 30s, 500ms, 2m or a TimeSpan (00:00:30), between 1 ms and 1 h; null otherwise.</summary>
+    public static TimeSpan? ParseDuration(string text)
+    {
         var (number, scale) = text.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? (text[..^2], 0.001)
             : text.EndsWith('s') ? (text[..^1], 1.0)
             : text.EndsWith('m') ? (text[..^1], 60.0)
@@ -69,7 +81,6 @@ internal sealed class GlobalOptions
             return span;
         }
 
-        result.AddError($"--timeout must be a duration between 1 ms and 1 h, like 30, 30s, 500ms or 2m (got '{text}').");
         return null;
     }
 }

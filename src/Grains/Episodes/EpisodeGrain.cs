@@ -107,6 +107,10 @@ public sealed partial class EpisodeGrain(
         {
             await SchedulePendingPublishAsync();
         }
+        else
+        {
+            ReleaseWhenIdle();
+        }
 
         RecordLive(record.TaskId, record, labelIndex);
         LogFeedback(logger, EpisodeId, record.TaskId, label, by);
@@ -279,6 +283,10 @@ public sealed partial class EpisodeGrain(
         {
             await SchedulePendingPublishAsync();
         }
+        else
+        {
+            ReleaseWhenIdle();
+        }
 
         counters.RecordEpisode(request.TaskId, critique.Dissonance, verdict.Allowed, verdict.Reasons);
         events.Add(request.TaskId, new TaskEventItem(TaskEventNames.Episode, record.CompletedAt ?? record.SubmittedAt, Episode: new EpisodeOutcome(
@@ -292,6 +300,13 @@ public sealed partial class EpisodeGrain(
 
         return record;
     }
+
+    /// <summary>
+    /// A finished episode is stored and has nothing left to do: leave memory as soon as this call returns instead of
+    /// after the collection age (15 min), which at thousands of episodes a second would hold millions of activations.
+    /// A replay or late feedback reactivates it from storage.
+    /// </summary>
+    private void ReleaseWhenIdle() => DeactivateOnIdle();
 
     private EpisodeRecord NewRecord(EpisodeRequest request, EpisodeStatus status) => new(
         EpisodeId, request.TaskId, status, request.Source, request.Features, request.Label, null, null, null, null, request.SubmittedAt, null, null, false);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
@@ -16,21 +17,19 @@ namespace SelfDissonance.Storage;
 public sealed partial class FileGrainStorage(string name, string root, bool flushToDisk, IGrainStorageSerializer serializer, ILogger<FileGrainStorage> logger) : IGrainStorage
 {
     private readonly string _root = Path.GetFullPath(root);
+    private readonly ConcurrentDictionary<string, bool> _folders = new(StringComparer.Ordinal);
 
-    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        // Synchronous on purpose: state files are small, and async file I/O on Linux is a thread-pool hop per call
+        // (a profile under load showed it, and a FileNotFoundException per new episode, among the largest costs).
         var path = PathOf(stateName, grainId);
-        byte[] bytes;
-        try
-        {
-            bytes = await File.ReadAllBytesAsync(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        if (!TryReadAllBytes(path, out var bytes))
         {
             grainState.State = Activator.CreateInstance<T>();
             grainState.ETag = null;
             grainState.RecordExists = false;
-            return;
+            return Task.CompletedTask;
         }
 
         if (bytes.Length < sizeof(long))
@@ -41,12 +40,13 @@ public sealed partial class FileGrainStorage(string name, string root, bool flus
         grainState.State = serializer.Deserialize<T>(new BinaryData(bytes.AsMemory(sizeof(long))));
         grainState.ETag = BinaryPrimitives.ReadInt64LittleEndian(bytes).ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
+        return Task.CompletedTask;
     }
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var path = PathOf(stateName, grainId);
-        var current = await CurrentETagAsync(path);
+        var current = CurrentETag(path);
         if (current != grainState.ETag)
         {
             throw new InconsistentStateException($"ETag mismatch writing {grainId} to storage '{name}'.", current ?? "(none)", grainState.ETag ?? "(none)");
@@ -54,24 +54,30 @@ public sealed partial class FileGrainStorage(string name, string root, bool flus
 
         var next = (current is null ? 0 : long.Parse(current, CultureInfo.InvariantCulture)) + 1;
         var payload = serializer.Serialize(grainState.State).ToMemory();
-        var bytes = new byte[sizeof(long) + payload.Length];
-        BinaryPrimitives.WriteInt64LittleEndian(bytes, next);
-        payload.Span.CopyTo(bytes.AsSpan(sizeof(long)));
+        var header = new byte[sizeof(long)];
+        BinaryPrimitives.WriteInt64LittleEndian(header, next);
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+        var folder = Path.GetDirectoryName(path)!;
+        if (!_folders.ContainsKey(folder))
         {
-            await stream.WriteAsync(bytes);
+            Directory.CreateDirectory(folder);
+            _folders.TryAdd(folder, true);
+        }
+
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        using (var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            RandomAccess.Write(handle, [header, payload], 0);
             if (flushToDisk)
             {
-                stream.Flush(flushToDisk: true);
+                RandomAccess.FlushToDisk(handle);
             }
         }
 
         File.Move(temp, path, overwrite: true);
         grainState.ETag = next.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
+        return Task.CompletedTask;
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -89,14 +95,41 @@ public sealed partial class FileGrainStorage(string name, string root, bool flus
         return Task.CompletedTask;
     }
 
-    private static async Task<string?> CurrentETagAsync(string path)
+    private static bool TryReadAllBytes(string path, out byte[] bytes)
     {
+        // Most reads are of new episodes, whose file does not exist: a stat instead of an exception.
+        if (!File.Exists(path))
+        {
+            bytes = [];
+            return false;
+        }
+
         try
         {
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64, FileOptions.Asynchronous);
-            var header = new byte[sizeof(long)];
-            await stream.ReadExactlyAsync(header);
-            return BinaryPrimitives.ReadInt64LittleEndian(header).ToString(CultureInfo.InvariantCulture);
+            bytes = File.ReadAllBytes(path);
+            return true;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            bytes = [];
+            return false;
+        }
+    }
+
+    private static string? CurrentETag(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            Span<byte> header = stackalloc byte[sizeof(long)];
+            return RandomAccess.Read(handle, header, 0) == sizeof(long)
+                ? BinaryPrimitives.ReadInt64LittleEndian(header).ToString(CultureInfo.InvariantCulture)
+                : throw new InconsistentStateException($"Grain state file {path} is truncated.");
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

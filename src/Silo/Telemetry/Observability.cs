@@ -40,7 +40,8 @@ public static class Observability
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("selfdissonance", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
             .WithMetrics(metrics => metrics
-                .AddMeter(SelfDissonanceMetrics.Name, "Microsoft.Orleans")
+                // System.Runtime: .NET's own process CPU time and working set, which sdctl bench reads.
+                .AddMeter(SelfDissonanceMetrics.Name, "Microsoft.Orleans", "System.Runtime")
                 .AddPrometheusExporter());
         if (tracing)
         {

@@ -1,0 +1,55 @@
+using BenchmarkDotNet.Attributes;
+using SelfDissonance.Learning.Ml;
+
+namespace SelfDissonance.Benchmarks;
+
+/// <summary>
+/// One prediction of each role's model as served (pooled PredictionEngines, normalized distribution), and a batch of
+/// 1,000 rows as /predict runs it.
+/// </summary>
+[MemoryDiagnoser]
+public class PredictionBenchmarks
+{
+    private ModelPredictor _proposer = null!;
+    private ModelPredictor _critic = null!;
+    private float[][] _inputs = [];
+    private double[] _probabilities = new double[2];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var rows = TwoMoonsRows.Generate(2_000, 1);
+        var training = TwoMoonsRows.Training(rows);
+        _proposer = new LightGbmProposerTrainer().Fit(TwoMoonsRows.Shape, training).Predictor;
+        _critic = new RandomForestCriticTrainer().Fit(TwoMoonsRows.Shape, training).Predictor;
+        _inputs = [.. TwoMoonsRows.Generate(1_000, 2).Select(r => r.Features.ToArray())];
+        _probabilities = new double[TwoMoonsRows.Shape.Classes];
+    }
+
+    [Benchmark]
+    public double Proposer()
+    {
+        _proposer.Predict(_inputs[0], _probabilities);
+        return _probabilities[0];
+    }
+
+    [Benchmark]
+    public double Critic()
+    {
+        _critic.Predict(_inputs[0], _probabilities);
+        return _probabilities[0];
+    }
+
+    [Benchmark]
+    public double ProposerBatchOf1000()
+    {
+        var sum = 0.0;
+        foreach (var x in _inputs)
+        {
+            _proposer.Predict(x, _probabilities);
+            sum += _probabilities[0];
+        }
+
+        return sum;
+    }
+}

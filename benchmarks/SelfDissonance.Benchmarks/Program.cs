@@ -1,0 +1,18 @@
+using BenchmarkDotNet.Running;
+using SelfDissonance.Benchmarks;
+
+// `pipeline [--concurrency 256] [--duration 10] [--warmup 3] [--state File|Memory]`: in-process episode throughput.
+// `--smoke`: every benchmark once, in process (what CI runs). Anything else goes to BenchmarkDotNet (--filter '*', --list flat).
+if (args is ["pipeline", ..])
+{
+    return await PipelineLoad.RunAsync(args[1..]);
+}
+
+if (args is ["--smoke", ..])
+{
+    var summaries = BenchmarkRunner.Run(BenchmarkConfigs.All, BenchmarkConfigs.Smoke(Path.Combine(Path.GetTempPath(), "sd-bench-smoke")));
+    return summaries.All(s => !s.HasCriticalValidationErrors && s.Reports.All(r => r.Success)) ? 0 : 1;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(BenchmarkConfigs).Assembly).Run(args);
+return 0;

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The figures of BENCHMARKS.md in one run on this machine: in-process pipeline, HTTP episodes, /predict batches, a
+# learning cycle on 10,000 labeled rows with the serving p99 beside it, and the silo's working set. Prints one line per
+# figure and leaves every JSON report in the folder it names.
+#   scripts/bench-targets.sh [SECONDS=20]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-20}"
+out="$(mktemp -d -t sd-bench-XXXXXX)"
+port=5390
+url="http://127.0.0.1:$port"
+silo=""
+trap '[ -n "$silo" ] && kill "$silo" 2>/dev/null; wait 2>/dev/null || true' EXIT
+
+echo "==> build (Release)"
+dotnet build SelfDissonance.sln -c Release --nologo -v quiet >/dev/null
+sdctl() { dotnet src/Cli/bin/Release/net10.0/sdctl.dll --url "$url" "$@"; }
+bench_dll=benchmarks/SelfDissonance.Benchmarks/bin/Release/net10.0/SelfDissonance.Benchmarks.dll
+line() { # name file
+  jq -r --arg n "$1" '"\($n): \(.throughput) req/s, p50 \(.latencyMs.p50 // .latencyMs.P50) ms, p99 \(.latencyMs.p99 // .latencyMs.P99) ms, p99.9 \(.latencyMs.p999 // .latencyMs.P999) ms, errors \(.errors)" + (if .server then ", server CPU \(.server.cpuPercent)% (\(.server.cpuMicrosPerRequest) µs/req), working set peak \(.server.workingSetPeakMb) MB" else "" end) + (if .cpuMicrosPerEpisode then ", process CPU \(.processCpuPercent)% (\(.cpuMicrosPerEpisode) µs/episode), working set \(.workingSetMb) MB" else "" end)' "$2"
+}
+
+echo "==> in-process pipeline, 256 in flight, grain calls (embedded default: File state; then Memory state)"
+for state in File Memory; do
+  dotnet "$bench_dll" pipeline --concurrency 256 --duration "$secs" --warmup 5 --state "$state" 2>/dev/null | sed -n '/^{/,/^}/p' >"$out/pipeline-$state.json"
+  line "pipeline ($state)" "$out/pipeline-$state.json"
+done
+
+echo "==> one embedded-default silo (File state) on $url"
+data="$(mktemp -d -t sd-bench-data-XXXXXX)"
+SelfDissonance__DataDirectory="$data" SelfDissonance__Silo__SiloPort=11390 SelfDissonance__Silo__GatewayPort=30390 \
+  SelfDissonance__Learning__CycleInterval=01:00:00 ASPNETCORE_URLS="$url" Logging__LogLevel__Default=Warning \
+  dotnet src/Silo/bin/Release/net10.0/SelfDissonance.Silo.dll >"$out/silo.log" 2>&1 &
+silo=$!
+until curl -fsS -o /dev/null "$url/readyz" 2>/dev/null; do sleep 0.3; done
+
+sdctl --json bench --concurrency 64 --duration "${secs}s" --warmup 5s >"$out/http-64.json"
+line "HTTP episodes, 64 connections" "$out/http-64.json"
+task="$(jq -r .task "$out/http-64.json")"
+sdctl --json bench --task "$task" --transport cluster --gateway 127.0.0.1:30390 --concurrency 256 --duration "${secs}s" --warmup 5s --metrics-url "$url/metrics" >"$out/cluster-256.json"
+line "cluster-client episodes, 256 in flight" "$out/cluster-256.json"
+sdctl --json bench --task "$task" --op predict --batch 1000 --concurrency 1 --duration 10s --warmup 3s >"$out/predict-1000.json"
+line "/predict 1,000 rows, one at a time" "$out/predict-1000.json"
+sdctl --json bench --task "$task" --op predict --concurrency 10 --duration 10s --warmup 3s >"$out/predict-1.json"
+line "/predict one row, 10 connections" "$out/predict-1.json"
+
+echo "==> learning cycle on 10,000 labeled rows (queued through episodes:batch), serving at a fixed rate beside it"
+sdctl task create learn10k --features x,y --classes upper,lower \
+  --policy minBatch=1000000 dBudgetPerHour=1000000 maxDissonance=1 oodZMax=1000 >/dev/null
+sdctl bootstrap learn10k samples/data/two-moons.csv >/dev/null
+python3 - "$out" <<'PY'
+import json, math, random, sys
+r = random.Random(21)
+for b in range(10):
+    rows = []
+    for i in range(1000):
+        up = (b * 1000 + i) % 2 == 0
+        t = r.random() * math.pi
+        x, y = (math.cos(t), math.sin(t)) if up else (1 - math.cos(t), 0.5 - math.sin(t))
+        rows.append({"features": {"x": round(x + r.gauss(0, 0.2), 4), "y": round(y + r.gauss(0, 0.2), 4)}, "label": "upper" if up else "lower"})
+    json.dump(rows, open(f"{sys.argv[1]}/batch-{b}.json", "w"))
+PY
+for b in $(seq 0 9); do
+  curl -fsS -o /dev/null -X POST "$url/v1/tasks/learn10k/episodes:batch" -H 'content-type: application/json' --data-binary @"$out/batch-$b.json"
+done
+until [ "$(sdctl --json metrics learn10k | jq '.learner.labeledRows')" -ge 10000 ]; do sleep 1; done
+sdctl --json bench --task "$task" --rate 200 --concurrency 32 --duration 10s --warmup 2s >"$out/serving-quiet.json"
+line "serving at 200/s, no learning" "$out/serving-quiet.json"
+sdctl --json bench --task "$task" --rate 200 --concurrency 32 --duration 10s --warmup 0 >"$out/serving-learning.json" &
+bench=$!
+sleep 2
+sdctl --json learn learn10k >"$out/learn.json"
+wait "$bench"
+line "serving at 200/s, learning cycle running" "$out/serving-learning.json"
+jq -r '"learning cycle: \(.durationMs) ms on \(.newLabeledRows) new labeled rows, outcome \(.outcome) \(.reasons)"' "$out/learn.json"
+echo "silo working set now: $(curl -fsS "$url/metrics" | awk '/^dotnet_process_memory_working_set_bytes/ {printf "%.0f MB", $2 / 1048576}')"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); reports in $out"
