@@ -12,12 +12,14 @@ namespace SelfDissonance.Cluster.Tests;
 
 /// <summary>
 /// A labeled stream with 30% of its labels flipped, learned with real ML.NET training in an in-process cluster: the
-/// production proposer's golden accuracy must not fall more than rollbackDrop, with the label-noise guard and without
-/// it (then the golden gate and trust region are all that stand in the way). The figures go to .data/reports/poisoning.json.
+/// production proposer's golden accuracy must not fall more than rollbackDrop, without the label-noise guard (the default:
+/// the golden gate and trust region are all that stand in the way) and with it (on a cluster of its own, also for the
+/// clean baseline). The figures go to .data/reports/poisoning.json.
 /// </summary>
 public sealed class PoisoningTests(ClusterFixture fixture, ITestOutputHelper output)
 {
     private const double FlipShare = 0.3;
+    private const double GuardConfidence = 0.9;
     private static readonly TimeSpan s_streamTimeout = TimeSpan.FromSeconds(180);
 
     // Cycles run when the test says (after the whole stream), so consumption never waits behind training on a busy machine.
@@ -33,13 +35,12 @@ public sealed class PoisoningTests(ClusterFixture fixture, ITestOutputHelper out
         var flipped = new Random(33).GetItems(Enumerable.Range(0, stream.Count).ToArray(), stream.Count).Distinct().Take((int)(stream.Count * FlipShare)).ToHashSet();
         Assert.Equal((int)(stream.Count * FlipShare), flipped.Count);
 
-        var clean = await RunAsync(fixture.Client, "poison-clean", bootstrap, golden, stream, []);
-        var guarded = await RunAsync(fixture.Client, "poison-guarded", bootstrap, golden, stream, flipped);
-
-        // The same stream on a cluster whose learner has the guard turned off.
-        using var unguardedData = new TempDirectory("sd-poison");
-        await using var unguardedCluster = await StartClusterAsync(unguardedData.Path, labelGuardConfidence: 0);
-        var unguarded = await RunAsync(unguardedCluster.Client, "poison-unguarded", bootstrap, golden, stream, flipped);
+        // The guard is off by default (the shared cluster); a cluster of its own turns it on.
+        var unguarded = await RunAsync(fixture.Client, "poison-unguarded", bootstrap, golden, stream, flipped);
+        using var guardedData = new TempDirectory("sd-poison");
+        await using var guardedCluster = await StartClusterAsync(guardedData.Path, GuardConfidence);
+        var clean = await RunAsync(guardedCluster.Client, "poison-clean", bootstrap, golden, stream, []);
+        var guarded = await RunAsync(guardedCluster.Client, "poison-guarded", bootstrap, golden, stream, flipped);
 
         var rollbackDrop = TaskPolicy.Default.RollbackDrop;
         var report = new
@@ -47,7 +48,7 @@ public sealed class PoisoningTests(ClusterFixture fixture, ITestOutputHelper out
             stream = stream.Count,
             flippedLabels = flipped.Count,
             rollbackDrop,
-            labelGuardConfidence = new LearningOptions().LabelGuardConfidence,
+            labelGuardConfidence = GuardConfidence,
             clean,
             guarded,
             unguarded,
@@ -74,7 +75,7 @@ public sealed class PoisoningTests(ClusterFixture fixture, ITestOutputHelper out
         // The guard holds most flipped labels and few true ones, and the held ones are visible in the task's metrics.
         Assert.True(guarded.QuarantinedFlipped >= flipped.Count / 2, $"the guard held {guarded.QuarantinedFlipped} of {flipped.Count} flipped labels");
         Assert.True(guarded.QuarantinedTrue <= (stream.Count - flipped.Count) / 20, $"the guard held {guarded.QuarantinedTrue} true labels");
-        Assert.Equal(0, clean.QuarantinedFlipped);
+        Assert.True(clean.Quarantined <= stream.Count / 20, $"on clean data the guard held {clean.Quarantined} labels");
     }
 
     private async Task<RunResult> RunAsync(IClusterClient client, string task, List<LabeledExample> bootstrap, List<LabeledExample> golden, List<LabeledExample> stream, HashSet<int> flipped)

@@ -38,10 +38,11 @@ public sealed class LearningOptions
     /// <summary>
     /// Label-noise guard: a label that contradicts both the proposer's and the critic's top class, each at least this
     /// confident, is held in quarantine (counted, not trained on) until a second episode with the same features gives the
-    /// same label or an admin releases it. 0 turns the guard off.
+    /// same label or an admin releases it. 0 (the default) turns the guard off: on clean data it also holds the few true
+    /// labels that sit on the wrong side of a confident boundary, so it is for label sources that are not trusted.
     /// </summary>
     [Range(0.0, 1.0)]
-    public double LabelGuardConfidence { get; set; } = 0.9;
+    public double LabelGuardConfidence { get; set; }
 
     /// <summary>Cycle reports kept in the learner's state.</summary>
     [Range(1, 10_000)]
