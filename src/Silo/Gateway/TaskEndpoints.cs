@@ -20,12 +20,23 @@ public static class TaskEndpoints
     private static async Task<IResult> CreateAsync(HttpContext context, GrainApi api)
     {
         var body = await RequestReader.ReadJsonAsync<CreateTaskRequest>(context.Request, context.RequestAborted);
+        if (body.Id is { } id)
+        {
+            await Security.TaskAccess.RequireAsync(context, id, Security.ApiScopes.TasksAdmin);
+            context.Items[Security.AuditTrail.AuditTaskItem] = id;
+        }
+
         var response = await api.CreateTaskAsync(body);
         context.Response.Headers.Location = $"/v1/tasks/{response.Id}";
         return Json(response, StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ListAsync(GrainApi api) => Json(await api.ListTasksAsync());
+    /// <summary>A key limited to tasks sees only those.</summary>
+    private static async Task<IResult> ListAsync(HttpContext context, GrainApi api)
+    {
+        var all = await api.ListTasksAsync();
+        return Json(Security.TaskAccess.IsLimited(context) ? new TaskListResponse([.. all.Tasks.Where(t => Security.TaskAccess.MayUse(context, t))]) : all);
+    }
 
     private static async Task<IResult> GetAsync(string task, GrainApi api) => Json(await api.GetTaskAsync(task));
 
