@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Headers;
+using SelfDissonance.Silo.Security;
 
 namespace SelfDissonance.Testing;
 
@@ -26,4 +28,8 @@ public static class TestKeys
 
         return http;
     }
+
+    /// <summary>Creates a key through POST /v1/keys with <paramref name="admin"/> (a client holding keys:admin).</summary>
+    public static async Task<CreatedKeyResponse> CreateKeyAsync(this HttpClient admin, string name, IReadOnlyList<string> scopes, IReadOnlyList<string>? tasks = null, int? permitsPerSecond = null) =>
+        await (await admin.PostAsync("/v1/keys", new CreateKeyRequest(name, scopes, tasks, permitsPerSecond))).ReadAsync<CreatedKeyResponse>(HttpStatusCode.Created);
 }

@@ -65,7 +65,7 @@ public sealed partial class AdminKeyBootstrap(
             return;
         }
 
-        var (_, generated) = ApiKeySecrets.New();
+        var generated = ApiKeySecrets.NewAdmin();
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())

@@ -25,6 +25,9 @@ public static class ApiKeySecrets
         return (id, $"{Prefix}{id}_{Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32))}");
     }
 
+    /// <summary>A generated admin key: not in the sd_{id}_ form, so it looks up as "admin".</summary>
+    public static string NewAdmin() => "sd-admin-" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+
     public static string IdOf(string key) =>
         key.Length > Prefix.Length + IdLength + 1 && key.StartsWith(Prefix, StringComparison.Ordinal) && key[Prefix.Length + IdLength] == '_'
             ? key.Substring(Prefix.Length, IdLength)
