@@ -73,9 +73,16 @@ public sealed partial class AdminKeyBootstrap(
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        await using (var file = new StreamWriter(path, options))
+        try
         {
+            await using var file = new StreamWriter(path, options);
             await file.WriteLineAsync(generated.AsMemory(), cancellationToken);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another silo sharing this data directory wrote it first: that one is the key.
+            await StartAsync(cancellationToken);
+            return;
         }
 
         if (await store.EnsureAdminAsync(Admin(generated), replace: false))
