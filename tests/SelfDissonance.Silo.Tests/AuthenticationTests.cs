@@ -101,6 +101,17 @@ public sealed class AuthenticationTests(GatewayFixture fixture)
         await (await anonymous.GetAsync("/no/such/route", Ct)).ProblemAsync(HttpStatusCode.Unauthorized, ReasonCodes.Unauthenticated);
     }
 
+    [Fact]
+    public async Task Metrics_can_be_left_open_for_a_trusted_scraper_network_and_nothing_else_opens_with_them()
+    {
+        await using var host = new GatewayHost(new() { ["SelfDissonance:Security:MetricsRequireAuth"] = "false" });
+        await host.StartAsync();
+        using var anonymous = host.CreateClient(null);
+
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/metrics", Ct)).StatusCode);
+        await (await anonymous.GetAsync("/v1/tasks", Ct)).ProblemAsync(HttpStatusCode.Unauthorized, ReasonCodes.Unauthenticated);
+    }
+
     private static string Fill(string pattern) =>
         System.Text.RegularExpressions.Regex.Replace(pattern, @"\{(\w+)[^}]*\}", m => m.Groups[1].Value switch
         {
