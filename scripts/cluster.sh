@@ -32,6 +32,16 @@ echo "==> building the silo (Release)"
 dotnet build src/Silo -c Release --nologo -v quiet >/dev/null
 dll=src/Silo/bin/Release/net10.0/SelfDissonance.Silo.dll
 
+# One admin key for every silo (they share it through Redis): SD_ADMIN_KEY if set, else one generated once here.
+if [ -z "${SD_ADMIN_KEY:-}" ]; then
+  if [ ! -f "$dir/admin.key" ]; then
+    (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n=' >"$dir/admin.key")
+  fi
+  SD_ADMIN_KEY="$(cat "$dir/admin.key")"
+  echo "admin API key in $dir/admin.key (export SD_API_KEY_FILE=$dir/admin.key for sdctl)"
+fi
+export SD_ADMIN_KEY
+
 for i in $(seq 0 $((n - 1))); do
   http=$((5080 + i))
   SelfDissonance__Profile=Cluster \

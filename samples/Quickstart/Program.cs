@@ -3,12 +3,19 @@ using SelfDissonance.Client;
 using SelfDissonance.Samples.Quickstart;
 
 // dotnet run --project samples/Quickstart -- [gateway url] [csv file]
+// The API key comes from SD_API_KEY, or from the file SD_API_KEY_FILE names (src/Silo/.data/admin.key on a fresh silo).
 // Creates a task, trains it from the CSV, streams every row as an episode while watching the task's live events.
 var url = new Uri(args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("SD_URL") ?? "http://127.0.0.1:5080");
 var csv = args.Length > 1 ? args[1] : Quickstart.FindSampleCsv();
 
 var services = new ServiceCollection();
-services.AddSelfDissonanceClient(o => o.BaseAddress = url);
+var apiKey = Environment.GetEnvironmentVariable("SD_API_KEY")
+    ?? (Environment.GetEnvironmentVariable("SD_API_KEY_FILE") is { Length: > 0 } keyFile ? File.ReadAllText(keyFile).Trim() : null);
+services.AddSelfDissonanceClient(o =>
+{
+    o.BaseAddress = url;
+    o.ApiKey = apiKey;
+});
 await using var provider = services.BuildServiceProvider();
 var client = provider.GetRequiredService<ISelfDissonanceClient>();
 

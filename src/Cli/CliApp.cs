@@ -46,7 +46,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, CliEnvironment
                 var options = new SelfDissonanceClientOptions
                 {
                     BaseAddress = ParseUrl(parse.GetValue(Global.Url) ?? Variable(GlobalOptions.UrlVariable) ?? GlobalOptions.DefaultUrl),
-                    ApiKey = parse.GetValue(Global.ApiKey) ?? Variable(GlobalOptions.ApiKeyVariable),
+                    ApiKey = ApiKey(parse),
                     Timeout = parse.GetValue(Global.Timeout) ?? GlobalOptions.DefaultTimeout,
                 };
                 // The SDK enforces a per-attempt timeout itself; HttpClient's own would cut retries short.
@@ -72,6 +72,36 @@ internal sealed class CliApp(TextWriter output, TextWriter error, CliEnvironment
                 return ErrorReport.ExitCode(e);
             }
         };
+
+    /// <summary>--api-key, then --api-key-file, then SD_API_KEY, then SD_API_KEY_FILE: what is on the command line wins.</summary>
+    private string? ApiKey(ParseResult parse)
+    {
+        if (parse.GetValue(Global.ApiKey) is { Length: > 0 } key)
+        {
+            return key;
+        }
+
+        if (parse.GetValue(Global.ApiKeyFile) is { Length: > 0 } file)
+        {
+            return ReadKeyFile(file, "--api-key-file");
+        }
+
+        return Variable(GlobalOptions.ApiKeyVariable)
+            ?? (Variable(GlobalOptions.ApiKeyFileVariable) is { } path ? ReadKeyFile(path, GlobalOptions.ApiKeyFileVariable) : null);
+    }
+
+    private static string ReadKeyFile(string path, string source)
+    {
+        try
+        {
+            var key = File.ReadAllText(path).Trim();
+            return key.Length > 0 ? key : throw new UsageException($"{source}: '{path}' is empty.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{source}: cannot read '{path}' ({e.Message}). A silo started without SD_ADMIN_KEY writes its admin key to .data/admin.key under its folder (src/Silo/.data/admin.key with dotnet run).");
+        }
+    }
 
     private string? Variable(string name) => environment.GetVariable(name) is { Length: > 0 } value ? value : null;
 

@@ -10,6 +10,7 @@ internal sealed class GlobalOptions
     public const string DefaultUrl = "http://127.0.0.1:5080";
     public const string UrlVariable = "SD_URL";
     public const string ApiKeyVariable = "SD_API_KEY";
+    public const string ApiKeyFileVariable = "SD_API_KEY_FILE";
 
     // The environment is read when a command runs, not as an option default: help would print a default, API key included.
     public GlobalOptions()
@@ -24,6 +25,12 @@ internal sealed class GlobalOptions
         {
             Description = $"API key, sent as X-Api-Key [default: env {ApiKeyVariable}]",
             HelpName = "key",
+            Recursive = true,
+        };
+        ApiKeyFile = new Option<string?>("--api-key-file")
+        {
+            Description = $"A file holding the API key, like the silo's generated src/Silo/.data/admin.key [default: env {ApiKeyFileVariable}]",
+            HelpName = "path",
             Recursive = true,
         };
         Json = new Option<bool>("--json")
@@ -44,11 +51,13 @@ internal sealed class GlobalOptions
 
     public Option<string?> ApiKey { get; }
 
+    public Option<string?> ApiKeyFile { get; }
+
     public Option<bool> Json { get; }
 
     public Option<TimeSpan?> Timeout { get; }
 
-    public IEnumerable<Option> All => [Url, ApiKey, Json, Timeout];
+    public IEnumerable<Option> All => [Url, ApiKey, ApiKeyFile, Json, Timeout];
 
     public static TimeSpan DefaultTimeout { get; } = TimeSpan.FromSeconds(30);
 

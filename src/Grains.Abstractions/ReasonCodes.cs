@@ -36,4 +36,13 @@ public static class ReasonCodes
     public const string ClusterUnavailable = "cluster_unavailable";
     public const string RequestTimeout = "request_timeout";
     public const string InternalError = "internal_error";
+
+    // Access (401/403/429)
+    public const string Unauthenticated = "unauthenticated";
+    public const string InvalidApiKey = "invalid_api_key";
+    public const string InvalidToken = "invalid_token";
+    public const string InsufficientScope = "insufficient_scope";
+    public const string TaskForbidden = "task_forbidden";
+    public const string RateLimited = "rate_limited";
+    public const string KeyNotFound = "key_not_found";
 }

@@ -23,7 +23,7 @@ public sealed class CliFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await Host.StartAsync();
-        Client = new SelfDissonanceHttpClient(_http, new SelfDissonanceClientOptions { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) });
+        Client = new SelfDissonanceHttpClient(_http, new SelfDissonanceClientOptions { BaseAddress = Host.BaseAddress, ApiKey = Host.AdminKey, Timeout = TimeSpan.FromSeconds(60) });
     }
 
     public async ValueTask DisposeAsync()
@@ -32,14 +32,14 @@ public sealed class CliFixture : IAsyncLifetime
         await Host.DisposeAsync();
     }
 
-    /// <summary>sdctl with --url of the gateway, no terminal and no environment variables.</summary>
+    /// <summary>sdctl with --url and --api-key (the admin key) of the gateway, no terminal and no environment variables.</summary>
     public Task<CliResult> RunAsync(params string[] args) => RunAsync(CliEnvironment.NonInteractive, args);
 
     public async Task<CliResult> RunAsync(CliEnvironment environment, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await Cli.RunAsync(["--url", Url, .. args], output, error, environment, TestContext.Current.CancellationToken);
+        var code = await Cli.RunAsync(["--url", Url, "--api-key", Host.AdminKey, .. args], output, error, environment, TestContext.Current.CancellationToken);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 

@@ -66,7 +66,7 @@ public sealed class ErrorTests(CliFixture fixture)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var environment = new CliEnvironment(TextReader.Null, false, false, name => name == "SD_URL" ? fixture.Url : null);
+        var environment = new CliEnvironment(TextReader.Null, false, false, name => name switch { "SD_URL" => fixture.Url, "SD_API_KEY" => fixture.Host.AdminKey, _ => null });
 
         var code = await Cli.RunAsync(["task", "list", "--json"], output, error, environment, TestContext.Current.CancellationToken);
 
@@ -80,7 +80,7 @@ public sealed class ErrorTests(CliFixture fixture)
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
-        var code = await Cli.RunAsync(["task", "list", "--url", fixture.Url], new StringWriter(), new StringWriter(), null, cancelled.Token);
+        var code = await Cli.RunAsync(["task", "list", "--url", fixture.Url, "--api-key", fixture.Host.AdminKey], new StringWriter(), new StringWriter(), null, cancelled.Token);
 
         Assert.Equal(ExitCodes.Cancelled, code);
     }

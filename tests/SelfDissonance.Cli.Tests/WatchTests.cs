@@ -18,7 +18,7 @@ public sealed class WatchTests(CliFixture fixture)
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var output = new LineWriter();
         var error = new LineWriter();
-        var watch = Cli.RunAsync(["--url", fixture.Url, "watch", TaskId, "--kinds", "episode"], output, error, null, cancel.Token);
+        var watch = Cli.RunAsync(["--url", fixture.Url, "--api-key", fixture.Host.AdminKey, "watch", TaskId, "--kinds", "episode"], output, error, null, cancel.Token);
 
         // Events are live only: keep running episodes until one is seen (the subscription may not be up for the first).
         var ids = new List<string>();

@@ -14,6 +14,7 @@ public sealed class DependencyInjectionTests(SdkFixture fixture)
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["SelfDissonance:Client:BaseAddress"] = fixture.Host.BaseAddress.ToString(),
+            ["SelfDissonance:Client:ApiKey"] = fixture.Host.AdminKey,
             ["SelfDissonance:Client:MaxRetries"] = "5",
             ["SelfDissonance:Client:Timeout"] = "00:00:45",
         }).Build();

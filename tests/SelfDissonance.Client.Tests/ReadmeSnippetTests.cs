@@ -14,7 +14,7 @@ public sealed class ReadmeSnippetTests(SdkFixture fixture)
         var readme = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "README.md"), ct)).ReplaceLineEndings("\n");
         var source = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "tests", "SelfDissonance.Client.Tests", "ReadmeSnippetTests.cs"), ct)).ReplaceLineEndings("\n");
         var snippet = string.Join('\n', Between(source, "// README:begin\n", "            // README:end").TrimEnd('\n').Split('\n').Select(l => l.Length > 12 ? l[12..] : ""));
-        Assert.Contains("var address = new Uri(\"http://127.0.0.1:5080\");\n" + snippet, readme, StringComparison.Ordinal);
+        Assert.Contains("var address = new Uri(\"http://127.0.0.1:5080\");\nvar apiKey = Environment.GetEnvironmentVariable(\"SD_API_KEY\");\n" + snippet, readme, StringComparison.Ordinal);
 
         var previousOut = Console.Out;
         var previousDirectory = Directory.GetCurrentDirectory();
@@ -25,10 +25,11 @@ public sealed class ReadmeSnippetTests(SdkFixture fixture)
         {
             // The README's first line points at the default silo; the test gateway listens on a free port.
             var address = fixture.Host.BaseAddress;
+            var apiKey = fixture.Host.AdminKey;
 #pragma warning disable xUnit1051 // the README shows the calls as a user writes them, without a token
             // README:begin
             var services = new ServiceCollection();
-            services.AddSelfDissonanceClient(o => o.BaseAddress = address);
+            services.AddSelfDissonanceClient(o => { o.BaseAddress = address; o.ApiKey = apiKey; });
             var sd = services.BuildServiceProvider().GetRequiredService<ISelfDissonanceClient>();
 
             await sd.CreateTaskAsync(new CreateTaskRequest("moons-sdk-readme", ["x", "y"], ["upper", "lower"]));

@@ -24,7 +24,7 @@ public sealed class SdkFixture : IAsyncLifetime
     /// <summary>An SDK client over an Orleans cluster client, registered the way the README shows.</summary>
     public ISelfDissonanceClient ClusterClient { get; private set; } = null!;
 
-    public SelfDissonanceClientOptions Options => new() { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    public SelfDissonanceClientOptions Options => new() { BaseAddress = Host.BaseAddress, ApiKey = Host.AdminKey, Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>Transports for theories: <see cref="Http"/> and <see cref="Cluster"/>.</summary>
     public static TheoryData<string> Transports => [Http, Cluster];

@@ -81,7 +81,7 @@ public sealed class SessionTests(SdkFixture fixture)
         var afterRollback = await sd.ListModelsAsync(Id, Ct);
         Assert.Equal(rollback.Production.Version, afterRollback.Proposer.Production);
         Assert.Equal("sdk test rollback", afterRollback.Proposer.History[^1].Reason);
-        Assert.Equal(transport == SdkFixture.Cluster ? "cluster-client" : "api", afterRollback.Proposer.History[^1].By);
+        Assert.Equal(transport == SdkFixture.Cluster ? "cluster-client" : "key:admin", afterRollback.Proposer.History[^1].By);
 
         // Predictions only: one and many, from the version now in production.
         var one = await sd.PredictAsync(Id, new PredictRequest(new Dictionary<string, double> { ["x"] = 0.5, ["y"] = 0.25 }), Ct);

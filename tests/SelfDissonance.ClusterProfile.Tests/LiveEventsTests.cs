@@ -25,10 +25,10 @@ public sealed class LiveEventsTests(ClusterServices services)
         await cluster.Silos[0].Http.BootstrapAsync(task, data[..100], data[100..300]);
 
         using var sseHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var overSse = new SelfDissonanceHttpClient(sseHttp, new SelfDissonanceClientOptions { BaseAddress = cluster.Silos[0].BaseAddress });
+        var overSse = new SelfDissonanceHttpClient(sseHttp, new SelfDissonanceClientOptions { BaseAddress = cluster.Silos[0].BaseAddress, ApiKey = TestKeys.Admin });
         var overOrleans = new SelfDissonanceClusterClient(await cluster.ConnectClientAsync());
         using var viaSilo1 = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var onSilo1 = new SelfDissonanceHttpClient(viaSilo1, new SelfDissonanceClientOptions { BaseAddress = cluster.Silos[1].BaseAddress });
+        var onSilo1 = new SelfDissonanceHttpClient(viaSilo1, new SelfDissonanceClientOptions { BaseAddress = cluster.Silos[1].BaseAddress, ApiKey = TestKeys.Admin });
 
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var sseSeen = new ConcurrentQueue<TaskEvent>();

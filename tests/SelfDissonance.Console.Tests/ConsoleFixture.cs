@@ -19,7 +19,15 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     public HttpClient Http => Host.Http;
 
-    public Uri Url(string pathAndQuery) => new(Host.BaseAddress, pathAndQuery);
+    /// <summary>
+    /// A page as a signed-in person opens it: the sign-in page with the admin key in its fragment (never sent to the
+    /// server) signs in, which sets the cookie, then goes on to <paramref name="pathAndQuery"/>.
+    /// </summary>
+    public Uri Url(string pathAndQuery) =>
+        new(Host.BaseAddress, $"/login/?returnUrl={Uri.EscapeDataString(pathAndQuery)}#key={Uri.EscapeDataString(Host.AdminKey)}");
+
+    /// <summary>A page opened without signing in.</summary>
+    public Uri AnonymousUrl(string pathAndQuery) => new(Host.BaseAddress, pathAndQuery);
 
     public async ValueTask InitializeAsync()
     {

@@ -49,7 +49,7 @@ public sealed class StaticFileTests(ConsoleFixture fixture)
     [InlineData("/", "/console/")]
     public async Task The_console_is_reached_by_redirect(string path, string target)
     {
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Host.BaseAddress };
+        using var http = fixture.Host.CreateClient(fixture.Host.AdminKey, new HttpClientHandler { AllowAutoRedirect = false });
 
         using var response = await http.GetAsync(path, Ct);
 

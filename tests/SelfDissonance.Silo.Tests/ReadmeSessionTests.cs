@@ -5,7 +5,7 @@ using static SelfDissonance.Testing.Api;
 
 namespace SelfDissonance.Silo.Tests;
 
-/// <summary>The README's curl session, run as written (only the address changed) against the real gateway.</summary>
+/// <summary>The README's curl session, run as written (only the address and the admin key changed) against the real gateway.</summary>
 public sealed partial class ReadmeSessionTests(GatewayFixture fixture, ITestOutputHelper output)
 {
     [Fact]
@@ -21,6 +21,7 @@ public sealed partial class ReadmeSessionTests(GatewayFixture fixture, ITestOutp
         // -f turns any 4xx/5xx into a failing command, so every step must succeed.
         var runnable = "set -euo pipefail\n" + script
             .Replace("SD=http://127.0.0.1:5080", $"SD={fixture.Host.BaseAddress.ToString().TrimEnd('/')}", StringComparison.Ordinal)
+            .Replace("$(cat src/Silo/.data/admin.key)", fixture.Host.AdminKey, StringComparison.Ordinal)
             .Replace("curl -s ", "curl -sSf ", StringComparison.Ordinal);
         var start = new ProcessStartInfo("bash") { WorkingDirectory = root, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         using var bash = Process.Start(start)!;

@@ -12,7 +12,9 @@ public sealed class RestartTests
 {
     private static async Task<(GatewayHost Host, PredictResponse V2)> HostWithTwoVersionsAsync(string task, Dictionary<string, string?>? settings = null)
     {
-        var host = new GatewayHost(settings);
+        // Versions are counted here: the learner's timer must not promote on its own while 200 episodes stream in on a
+        // busy machine (the timer has its own test below).
+        var host = new GatewayHost(settings ?? new() { ["SelfDissonance:Learning:CycleInterval"] = "00:10:00" });
         await host.StartAsync();
         var http = host.Http;
         var data = TwoMoons.Generate(700, seed: 13);

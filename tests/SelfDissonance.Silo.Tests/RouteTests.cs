@@ -230,7 +230,7 @@ public sealed class RouteTests(GatewayFixture fixture)
 
         var history = await (await _http.GetAsync("/v1/tasks/routes-policy/policy/history", Ct)).ReadAsync<List<PolicyChangeResponse>>();
         Assert.Equal(2, history.Count);
-        Assert.Equal(("tighter", "api", 0.01), (history[1].Reason, history[1].By, history[1].Policy.KlEps));
+        Assert.Equal(("tighter", "key:admin", 0.01), (history[1].Reason, history[1].By, history[1].Policy.KlEps));
         var current = await (await _http.GetAsync("/v1/tasks/routes-policy/policy", Ct)).ReadAsync<PolicyResponse>();
         Assert.Equal(0.01, current.KlEps);
     }

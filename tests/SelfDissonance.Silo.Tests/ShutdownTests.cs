@@ -15,7 +15,7 @@ public sealed class ShutdownTests
         await using var _ = host;
         await host.StartAsync();
         await host.Http.CreateTwoMoonsTaskAsync("shutdown");
-        using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var http = host.CreateClient(host.AdminKey);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/readyz", Ct)).StatusCode);
 
         // A watcher is connected: its stream must not hold the stop up until the shutdown timeout.

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using SelfDissonance.Silo.Hosting;
@@ -28,6 +27,12 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The admin key this host starts with; <see cref="Http"/> sends it.</summary>
+    public string AdminKey => _overrides.TryGetValue("SD_ADMIN_KEY", out var key) ? key! : TestKeys.Admin;
+
+    /// <summary>Another client of this host, sending <paramref name="key"/> (none when null).</summary>
+    public HttpClient CreateClient(string? key, HttpMessageHandler? handler = null) => TestKeys.Client(BaseAddress, key, handler);
+
     public string DataDirectory => _data.Path;
 
     /// <summary>The Orleans client gateway port (for cluster clients), fixed for the host's lifetime.</summary>
@@ -51,6 +56,7 @@ public sealed class GatewayHost : IAsyncDisposable
             ["SelfDissonance:Learning:CycleInterval"] = "00:00:02",
             ["SelfDissonance:Runtime:CounterFlushInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["SD_ADMIN_KEY"] = TestKeys.Admin,
         };
         foreach (var (key, value) in _overrides)
         {
@@ -64,8 +70,7 @@ public sealed class GatewayHost : IAsyncDisposable
         });
         await _app.StartAsync();
         BaseAddress = new Uri($"http://127.0.0.1:{httpPort}");
-        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        Http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        Http = TestKeys.Client(BaseAddress, AdminKey);
     }
 
     public async Task StopAsync()

@@ -36,6 +36,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             ["SelfDissonance__Runtime__CounterFlushInterval"] = "00:00:00.200",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__SelfDissonance"] = "Information",
+            ["SD_ADMIN_KEY"] = TestKeys.Admin,
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
         {

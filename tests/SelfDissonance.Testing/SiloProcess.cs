@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Reflection;
 
 namespace SelfDissonance.Testing;
@@ -18,8 +17,7 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         Name = name;
         _environment = environment;
-        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        Http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        Http = TestKeys.Client(BaseAddress, environment.TryGetValue("SD_ADMIN_KEY", out var key) ? key : TestKeys.Admin, timeout: TimeSpan.FromSeconds(30));
     }
 
     public string Name { get; }

@@ -298,6 +298,31 @@ public sealed partial class ModelRegistryGrain(
         _liveDirty = true;
         var golden = state.State.Versions.Find(v => v.Version == change.To)?.Lineage.GoldenAccuracy;
         await TaskEvents.PublishAsync(this, _taskId, TaskEvents.ModelChange(_role, change, golden), logger);
+        await AuditAsync(change);
+    }
+
+    /// <summary>
+    /// The cluster's own production changes go to the task's audit trail as "system"; changes a caller asked for
+    /// (bootstrap, manual rollback) are recorded by the gateway, which knows who and from where.
+    /// </summary>
+    private async Task AuditAsync(ProductionChange change)
+    {
+        if (change.By is not ("auto" or "learner"))
+        {
+            return;
+        }
+
+        var what = change.Action is ProductionActions.RolledBack or ProductionActions.AutoRolledBack ? Security.AuditActions.RolledBack : Security.AuditActions.Promoted;
+        var detail = string.Create(CultureInfo.InvariantCulture, $"{_role.ToWire()} {change.Action} v{change.From?.ToString(CultureInfo.InvariantCulture) ?? "-"} -> v{change.To}: {change.Reason}");
+        try
+        {
+            await GrainFactory.GetGrain<Security.IAuditLogGrain>(_taskId).AppendAsync(new Security.AuditEntry(change.At, Security.AuditActions.System, what, _taskId, detail, null));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The change is stored and broadcast; a lost audit line must not undo or fail it.
+            LogAuditFailed(logger, e, _taskId);
+        }
     }
 
     private async Task WriteLiveIfDirtyAsync()
@@ -340,6 +365,9 @@ public sealed partial class ModelRegistryGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task} {Role}: v{Version} promoted to {Stage} ({Reason})")]
     private static partial void LogPromoted(ILogger logger, string task, string role, int version, string stage, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Task}: could not append to the audit trail")]
+    private static partial void LogAuditFailed(ILogger logger, Exception exception, string task);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Task} {Role}: production rolled back from v{From} to v{To} by {By}: {Reason}")]
     private static partial void LogRolledBack(ILogger logger, string task, string role, int from, int to, string by, string reason);

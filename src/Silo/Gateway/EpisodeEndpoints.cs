@@ -42,13 +42,36 @@ public static class EpisodeEndpoints
             : Json(await api.PredictManyAsync(task, many!));
     }
 
-    private static async Task<IResult> GetAsync(string id, GrainApi api) => Json(await api.GetEpisodeAsync(id));
+    private static async Task<IResult> GetAsync(string id, HttpContext context, GrainApi api)
+    {
+        var record = await api.GetEpisodeAsync(id);
+        await Security.TaskAccess.RequireAsync(context, record.Task, Security.ApiScopes.Read);
+        return Json(record);
+    }
 
-    private static async Task<IResult> EraseAsync(string id, HttpContext context, GrainApi api) => Json(await api.EraseEpisodeAsync(id, Caller(context)));
+    private static async Task<IResult> EraseAsync(string id, HttpContext context, GrainApi api)
+    {
+        GrainApi.EpisodeId(id);
+        if (Security.TaskAccess.IsLimited(context))
+        {
+            // The path names no task: a key limited to tasks may erase only its own tasks' episodes.
+            await Security.TaskAccess.RequireAsync(context, (await api.GetEpisodeAsync(id)).Task, Security.ApiScopes.TasksAdmin);
+        }
+
+        var erased = await api.EraseEpisodeAsync(id, Caller(context));
+        context.Items[Security.AuditTrail.AuditTaskItem] = erased.Task;
+        return Json(erased);
+    }
 
     private static async Task<IResult> FeedbackAsync(string id, HttpContext context, GrainApi api)
     {
         GrainApi.EpisodeId(id);
+        if (Security.TaskAccess.IsLimited(context))
+        {
+            // The path names no task: a key limited to tasks may label only its own tasks' episodes.
+            await Security.TaskAccess.RequireAsync(context, (await api.GetEpisodeAsync(id)).Task, Security.ApiScopes.FeedbackWrite);
+        }
+
         var body = await RequestReader.ReadJsonAsync<FeedbackRequest>(context.Request, context.RequestAborted);
         return Json(await api.SendFeedbackAsync(id, body.Label, Caller(context)), StatusCodes.Status202Accepted);
     }

@@ -80,4 +80,10 @@ public static class GatewayJson
 [JsonSerializable(typeof(TaskHistoryResponse))]
 [JsonSerializable(typeof(TaskEvent))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
+[JsonSerializable(typeof(Security.CreateKeyRequest))]
+[JsonSerializable(typeof(Security.KeyResponse))]
+[JsonSerializable(typeof(Security.CreatedKeyResponse))]
+[JsonSerializable(typeof(Security.KeyListResponse))]
+[JsonSerializable(typeof(Security.AuditResponse))]
+[JsonSerializable(typeof(Security.LoginRequest))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

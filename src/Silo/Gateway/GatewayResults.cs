@@ -8,8 +8,8 @@ internal static class GatewayResults
 
     public static string TaskId(string task) => GrainApi.TaskId(task);
 
-    /// <summary>Who made a change, for histories. Authentication (issue 5) replaces this with the caller's key name.</summary>
-    public static string Caller(HttpContext context) => "api";
+    /// <summary>Who made a change, for histories: "key:{id}", "jwt:{subject}" (see <see cref="Security.SecurityClaims.Who"/>).</summary>
+    public static string Caller(HttpContext context) => Security.SecurityClaims.Who(context.User);
 
     public static string? Reason(HttpContext context) => context.Request.Query["reason"].FirstOrDefault();
 }

@@ -22,13 +22,24 @@ public static class TaskEndpoints
     private static async Task<IResult> CreateAsync(HttpContext context, GrainApi api, IOptions<GatewayOptions> options)
     {
         var body = await RequestReader.ReadJsonAsync<CreateTaskRequest>(context.Request, context.RequestAborted);
+        if (body.Id is { } id)
+        {
+            await Security.TaskAccess.RequireAsync(context, id, Security.ApiScopes.TasksAdmin);
+            context.Items[Security.AuditTrail.AuditTaskItem] = id;
+        }
+
         GatewayLimits.CheckTaskShape(body, options.Value);
         var response = await api.CreateTaskAsync(body);
         context.Response.Headers.Location = $"/v1/tasks/{response.Id}";
         return Json(response, StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ListAsync(GrainApi api) => Json(await api.ListTasksAsync());
+    /// <summary>A key limited to tasks sees only those.</summary>
+    private static async Task<IResult> ListAsync(HttpContext context, GrainApi api)
+    {
+        var all = await api.ListTasksAsync();
+        return Json(Security.TaskAccess.IsLimited(context) ? new TaskListResponse([.. all.Tasks.Where(t => Security.TaskAccess.MayUse(context, t))]) : all);
+    }
 
     private static async Task<IResult> GetAsync(string task, GrainApi api) => Json(await api.GetTaskAsync(task));
 

@@ -16,7 +16,8 @@ public static class HealthEndpoints
     /// <summary>/healthz: the process answers. /readyz: the silo can serve. Both answer a bare status word.</summary>
     public static IEndpointRouteBuilder MapSiloHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        // Public (probes carry no key) and bare: a status word, no versions, no check names.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions
         {
             Predicate = c => c.Tags.Contains(Ready),
@@ -26,7 +27,7 @@ public static class HealthEndpoints
                 [HealthStatus.Degraded] = StatusCodes.Status200OK,
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
-        });
+        }).AllowAnonymous();
         return app;
     }
 }

@@ -3,6 +3,7 @@ using SelfDissonance.Silo.Telemetry;
 using Orleans.Dashboard;
 using SelfDissonance.Runtime;
 using SelfDissonance.Silo.Gateway;
+using SelfDissonance.Silo.Security;
 
 namespace SelfDissonance.Silo.Hosting;
 
@@ -14,6 +15,7 @@ public static class SiloApp
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        args = SecurityApp.ReadSwitches(args, out var insecureDev);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = TaskConsole.WebRoot });
         configure?.Invoke(builder);
         var configuration = builder.Configuration;
@@ -55,6 +57,9 @@ public static class SiloApp
             silo.AddDashboard();
         });
 
+        // After the silo: the key store's hosted services call grains at start.
+        builder.AddSelfDissonanceSecurity(insecureDev);
+
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.ConfigureHttpJsonOptions(o => GatewayJson.ConfigureResponses(o.SerializerOptions));
         builder.Services.AddProblemDetails();
@@ -78,24 +83,30 @@ public static class SiloApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages(WriteStatusProblemAsync);
-        app.UseTaskConsole();
         app.UseRouting();
+        app.UseSelfDissonanceSecurity();
+        app.UseTaskConsole();
         app.UseBodyLimits();
         app.UseRequestTimeouts();
 
         app.MapSiloHealth();
-        app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
+        app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription().RequireMetricsAuthorization(configuration);
         app.MapConsoleRedirect();
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiScopes.ClusterReadPolicy);
+        app.MapLoginEndpoints();
         var gateway = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value;
         app.MapGroup("/v1")
+            .RequireScopes()
             .MapTaskEndpoints(gateway)
             .MapEpisodeEndpoints()
             .MapModelEndpoints()
             .MapPolicyEndpoints()
             .MapTaskMetricsEndpoints()
-            .MapEventEndpoints();
+            .MapEventEndpoints()
+            .MapKeyEndpoints()
+            .MapAuditEndpoints();
+        app.VerifyEndpoints();
         return app;
     }
 

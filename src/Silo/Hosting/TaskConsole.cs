@@ -36,7 +36,7 @@ public static class TaskConsole
     /// <summary>The site root has nothing of its own; send people to the console.</summary>
     public static IEndpointRouteBuilder MapConsoleRedirect(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", () => Results.Redirect(Path + "/")).ExcludeFromDescription();
+        app.MapGet("/", () => Results.Redirect(Path + "/")).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
 

@@ -26,6 +26,10 @@ export class ApiError extends Error {
 
 export async function api(path, init = {}) {
   const response = await fetch(path, { cache: 'no-store', ...init, headers: { accept: 'application/json', ...(init.headers || {}) } });
+  if (response.status === 401) {
+    // Not signed in, or the key was revoked: sign in again and come back here.
+    window.location.assign(`/login/?returnUrl=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }
   if (!response.ok) {
     throw await ApiError.from(response);
   }
