@@ -6,6 +6,9 @@
 #   scripts/bench-cluster.sh [DURATION_S=20] [CONNECTIONS_PER_WRK=8]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Every /v1 route needs an API key: the silo is started with this admin key, sdctl, curl and wrk send it.
+export SD_API_KEY="${SD_API_KEY:-sd-bench-admin-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')}"
+export SD_ADMIN_KEY="$SD_API_KEY"
 duration="${1:-20}"
 conns="${2:-8}"
 command -v wrk >/dev/null || { echo "error: wrk is needed (apt-get install wrk)" >&2; exit 1; }
@@ -15,9 +18,9 @@ tmp="$(mktemp -d)"
 trap 'bash scripts/cluster.sh stop >/dev/null 2>&1 || true; [ -n "${embedded:-}" ] && kill "$embedded" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 prepare() { # $1 = base URL
-  curl -fsS -o /dev/null -X POST "$1/v1/tasks" -H 'content-type: application/json' \
+  curl -fsS -o /dev/null -H "X-Api-Key: $SD_API_KEY" -X POST "$1/v1/tasks" -H 'content-type: application/json' \
     -d '{"id":"bench","features":["x","y"],"classes":["upper","lower"],"policy":{"minBatch":1000000}}'
-  curl -fsS -o /dev/null -X POST "$1/v1/tasks/bench/bootstrap" -H 'content-type: text/csv' --data-binary @samples/data/two-moons.csv
+  curl -fsS -o /dev/null -H "X-Api-Key: $SD_API_KEY" -X POST "$1/v1/tasks/bench/bootstrap" -H 'content-type: text/csv' --data-binary @samples/data/two-moons.csv
 }
 
 load() { # URLs...

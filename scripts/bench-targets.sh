@@ -5,6 +5,9 @@
 #   scripts/bench-targets.sh [SECONDS=20]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Every /v1 route needs an API key: the silo is started with this admin key, sdctl, curl and wrk send it.
+export SD_API_KEY="${SD_API_KEY:-sd-bench-admin-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')}"
+export SD_ADMIN_KEY="$SD_API_KEY"
 secs="${1:-20}"
 out="$(mktemp -d -t sd-bench-XXXXXX)"
 port=5390
@@ -61,7 +64,7 @@ for b in range(10):
     json.dump(rows, open(f"{sys.argv[1]}/batch-{b}.json", "w"))
 PY
 for b in $(seq 0 9); do
-  curl -fsS -o /dev/null -X POST "$url/v1/tasks/learn10k/episodes:batch" -H 'content-type: application/json' --data-binary @"$out/batch-$b.json"
+  curl -fsS -o /dev/null -H "X-Api-Key: $SD_API_KEY" -X POST "$url/v1/tasks/learn10k/episodes:batch" -H 'content-type: application/json' --data-binary @"$out/batch-$b.json"
 done
 until [ "$(sdctl --json metrics learn10k | jq '.learner.labeledRows')" -ge 10000 ]; do sleep 1; done
 sdctl --json bench --task "$task" --rate 200 --concurrency 32 --duration 10s --warmup 2s >"$out/serving-quiet.json"
@@ -73,5 +76,5 @@ sdctl --json learn learn10k >"$out/learn.json"
 wait "$bench"
 line "serving at 200/s, learning cycle running" "$out/serving-learning.json"
 jq -r '"learning cycle: \(.durationMs) ms on \(.newLabeledRows) new labeled rows, outcome \(.outcome) \(.reasons)"' "$out/learn.json"
-echo "silo working set now: $(curl -fsS "$url/metrics" | awk '/^dotnet_process_memory_working_set_bytes/ {printf "%.0f MB", $2 / 1048576}')"
+echo "silo working set now: $(curl -fsS -H "X-Api-Key: $SD_API_KEY" "$url/metrics" | awk '/^dotnet_process_memory_working_set_bytes/ {printf "%.0f MB", $2 / 1048576}')"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); reports in $out"

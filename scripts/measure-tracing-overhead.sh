@@ -6,6 +6,9 @@
 #   scripts/measure-tracing-overhead.sh [DURATION_S=15] [CONNECTIONS=16]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Every /v1 route needs an API key: the silo is started with this admin key, sdctl, curl and wrk send it.
+export SD_API_KEY="${SD_API_KEY:-sd-bench-admin-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')}"
+export SD_ADMIN_KEY="$SD_API_KEY"
 duration="${1:-15}"
 conns="${2:-16}"
 command -v wrk >/dev/null || { echo "error: wrk is needed (apt-get install wrk)" >&2; exit 1; }
@@ -34,9 +37,9 @@ run() { # $1 = label, $2 = tracing true|false, $3 = sampled fraction
     ASPNETCORE_URLS=http://127.0.0.1:5091 Logging__LogLevel__Default=Warning nohup dotnet "$dll" >"$dir.log" 2>&1 &
   silo=$!
   until curl -fsS -o /dev/null http://127.0.0.1:5091/readyz 2>/dev/null; do sleep 0.2; done
-  curl -fsS -o /dev/null -X POST http://127.0.0.1:5091/v1/tasks -H 'content-type: application/json' \
+  curl -fsS -o /dev/null -H "X-Api-Key: $SD_API_KEY" -X POST http://127.0.0.1:5091/v1/tasks -H 'content-type: application/json' \
     -d '{"id":"bench","features":["x","y"],"classes":["upper","lower"],"policy":{"minBatch":1000000}}'
-  curl -fsS -o /dev/null -X POST http://127.0.0.1:5091/v1/tasks/bench/bootstrap -H 'content-type: text/csv' --data-binary @samples/data/two-moons.csv
+  curl -fsS -o /dev/null -H "X-Api-Key: $SD_API_KEY" -X POST http://127.0.0.1:5091/v1/tasks/bench/bootstrap -H 'content-type: text/csv' --data-binary @samples/data/two-moons.csv
   wrk -t2 -c"$conns" -d5s -s scripts/bench/episode.lua http://127.0.0.1:5091/v1/tasks/bench/episodes >/dev/null 2>&1
   wrk -t2 -c"$conns" -d"${duration}s" -s scripts/bench/episode.lua http://127.0.0.1:5091/v1/tasks/bench/episodes 2>&1 | grep '^RESULT' \
     | awk -v d="$duration" -v l="$1" '{ for (f = 2; f <= NF; f++) { split($f, kv, "="); v[kv[1]] = kv[2] } printf "%-14s %7.0f episodes/s  p50 %6.2f ms  p99 %6.2f ms  errors %d\n", l, v["requests"] / d, v["p50_ms"], v["p99_ms"], v["errors"] }' \

@@ -1,6 +1,8 @@
 -- wrk: POST one sync episode per request (no id: each request is a new episode).
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+-- The silo's admin key (the scripts start the silo with SD_ADMIN_KEY and export the same value as SD_API_KEY).
+wrk.headers["X-Api-Key"] = os.getenv("SD_API_KEY") or ""
 wrk.body = '{"features":{"x":0.5,"y":0.25}}'
 
 function done(summary, latency, requests)
