@@ -57,13 +57,19 @@ internal sealed class InProcessSilo : IAsyncDisposable
         return silo;
     }
 
-    /// <summary>One new episode through the whole pipeline (proposer, critic, gate, stored), as the gateway runs it.</summary>
-    public Task<EpisodeResult> RunEpisodeAsync()
+    /// <summary>
+    /// One new episode through the whole pipeline (proposer, critic, gate, stored), as the gateway runs it: an episode
+    /// without a caller's id goes to the episode runner; <paramref name="throughEpisodeGrain"/> takes the path of an id
+    /// the caller chose (one episode grain activation each, idempotent under retries).
+    /// </summary>
+    public Task<EpisodeResult> RunEpisodeAsync(bool throughEpisodeGrain = false)
     {
         var n = Interlocked.Increment(ref _next);
         var id = Guid.NewGuid().ToString("N");
         var request = new EpisodeRequest(TaskId, id, [.. Inputs[(int)(n % Inputs.Count)]], null, EpisodeSource.Sync, DateTimeOffset.UtcNow);
-        return Grains.GetGrain<IEpisodeGrain>(id).RunAsync(request);
+        return throughEpisodeGrain
+            ? Grains.GetGrain<IEpisodeGrain>(id).RunAsync(request)
+            : Grains.GetGrain<IEpisodeRunnerGrain>(0).RunNewAsync(request);
     }
 
     public async ValueTask DisposeAsync()

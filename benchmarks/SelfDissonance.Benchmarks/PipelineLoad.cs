@@ -17,8 +17,16 @@ internal static class PipelineLoad
         var duration = TimeSpan.FromSeconds(Int(args, "--duration", 10));
         var warmup = TimeSpan.FromSeconds(Int(args, "--warmup", 3));
         var store = Value(args, "--state") ?? "File";
+        // --path runner (default: episodes without a caller's id, as the gateway runs them) or grain (caller-chosen ids).
+        var path = Value(args, "--path") ?? "runner";
+        if (path is not ("runner" or "grain"))
+        {
+            Console.Error.WriteLine($"--path must be runner or grain (got '{path}').");
+            return 2;
+        }
+
         await using var silo = await InProcessSilo.StartAsync(store);
-        Task Op(CancellationToken _) => silo.RunEpisodeAsync();
+        Task Op(CancellationToken _) => silo.RunEpisodeAsync(throughEpisodeGrain: path == "grain");
         await LoadDriver.RunAsync(Op, concurrency, null, warmup, e => e.GetType().Name, CancellationToken.None);
         var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
@@ -30,6 +38,7 @@ internal static class PipelineLoad
             operation = "episode",
             transport = "in-process grain calls",
             stateStore = store,
+            path = path == "grain" ? "episode grain (caller-chosen ids)" : "episode runner (server-made ids)",
             concurrency,
             durationSeconds = Math.Round(result.Elapsed.TotalSeconds, 3),
             requests = result.Completed,

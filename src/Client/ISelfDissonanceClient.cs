@@ -53,7 +53,9 @@ public interface ISelfDissonanceClient
     /// <summary>
     /// Runs one episode synchronously (<c>POST /v1/tasks/{task}/episodes</c>). When <paramref name="request"/> has no
     /// id, the client generates one before the first attempt, so a retry is answered from the stored episode
-    /// (<see cref="EpisodeResponse.Replayed"/>) and never runs or learns twice.
+    /// (<see cref="EpisodeResponse.Replayed"/>) and never runs or learns twice. With <c>MaxRetries = 0</c> no attempt is
+    /// repeated, so no id is sent: the gateway makes one (returned in the response) and runs the episode on its faster
+    /// path for new ids.
     /// </summary>
     /// <param name="task">Task id.</param>
     /// <param name="request">Features, optional label and optional id.</param>

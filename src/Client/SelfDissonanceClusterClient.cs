@@ -79,7 +79,8 @@ public sealed class SelfDissonanceClusterClient : ISelfDissonanceClient
     /// <inheritdoc />
     public Task<EpisodeResponse> RunEpisodeAsync(string task, EpisodeRequest request, CancellationToken cancellationToken = default)
     {
-        var withId = request.WithClientId();
+        // As over HTTP: an id fixed before the first attempt makes retries idempotent; without retries the silo makes one.
+        var withId = _options.MaxRetries > 0 ? request.WithClientId() : request;
         return CallAsync(() => _api.RunEpisodeAsync(task, withId), Retry.Safe, cancellationToken);
     }
 

@@ -125,7 +125,9 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
     public Task<EpisodeResponse> RunEpisodeAsync(string task, EpisodeRequest request, CancellationToken cancellationToken = default)
     {
         // The id is fixed before the first attempt: every retry is the same episode, answered from its stored record.
-        var withId = request.WithClientId();
+        // With no retries there is nothing to make idempotent: the gateway makes the id and runs the episode on its
+        // faster path for new ids.
+        var withId = _options.MaxRetries > 0 ? request.WithClientId() : request;
         return SendAsync<EpisodeResponse>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/episodes", JsonBody(withId), Retry.Safe, cancellationToken);
     }
 

@@ -41,6 +41,30 @@ public sealed class EpisodeTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_large_predict_batch_spread_over_the_cores_answers_each_row_in_order()
+    {
+        var data = TwoMoons.Generate(1_700, seed: 4);
+        await fixture.CreateTwoMoonsTaskAsync("predict-many", data[..200], data[200..400]);
+        var rows = data[400..1_400].Select(r => r.Features).ToImmutableArray();
+        var proposer = _client.GetGrain<IProposerGrain>(0);
+
+        var batch = await proposer.PredictBatchAsync("predict-many", rows);
+
+        Assert.Equal(rows.Length, batch.Predictions.Length);
+        for (var i = 0; i < rows.Length; i += 37)
+        {
+            var one = await proposer.PredictBatchAsync("predict-many", [rows[i]]);
+            Assert.Equal(one.Predictions[0].Probabilities, batch.Predictions[i].Probabilities);
+        }
+
+        // Both classes appear, so a batch that repeated one row's answer could not pass.
+        Assert.Equal(2, batch.Predictions.Select(p => p.LabelIndex).Distinct().Count());
+        var bad = rows.SetItem(700, [float.NaN, 0f]);
+        var error = await Assert.ThrowsAsync<DomainException>(() => proposer.PredictBatchAsync("predict-many", bad));
+        Assert.Equal(ReasonCodes.NonFiniteFeature, error.Reason);
+    }
+
+    [Fact]
     public async Task The_same_id_twice_runs_once_and_is_learned_once()
     {
         var data = TwoMoons.Generate(600, seed: 2);

@@ -56,7 +56,11 @@ internal sealed class GrainApi(IGrainFactory grains, ITaskSchemas schemas, int m
     {
         var schema = await schemas.ForServingAsync(TaskId(task));
         var request = ToRequest(schema, body, EpisodeSource.Sync, "");
-        var result = await grains.GetGrain<IEpisodeGrain>(request.EpisodeId).RunAsync(request);
+        // An id the caller chose may be retried or raced: the episode grain runs it once. An id made up here is known to
+        // no one yet, so the runner takes it without an activation of its own.
+        var result = body?.Id is null
+            ? await grains.GetGrain<IEpisodeRunnerGrain>(0).RunNewAsync(request)
+            : await grains.GetGrain<IEpisodeGrain>(request.EpisodeId).RunAsync(request);
         return Responses.Episode(result, schema.Definition);
     }
 

@@ -27,4 +27,9 @@ public interface IEpisodeGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Erase")]
     Task<EpisodeErasure> EraseAsync(string by);
+
+    /// <summary>Takes over the retries of a stored episode whose learning event is not yet published (a timer while
+    /// active, a reminder beyond): the episode runner, which keeps no state, hands such an episode over this way.</summary>
+    [Alias("EnsurePublished")]
+    Task EnsurePublishedAsync();
 }

@@ -5,7 +5,6 @@ using Orleans.Streams.Core;
 using SelfDissonance.Learning;
 using SelfDissonance.Models;
 using SelfDissonance.Runtime;
-using SelfDissonance.Safety;
 using SelfDissonance.Telemetry;
 
 namespace SelfDissonance.Episodes;
@@ -19,10 +18,9 @@ namespace SelfDissonance.Episodes;
 // proposer, critic and gate it calls are stateless workers on the same silo.
 [Orleans.Placement.PreferLocalPlacement]
 public sealed partial class EpisodeGrain(
-    [PersistentState("episode", StorageNames.Episodes)] IPersistentState<EpisodeState> state,
+    [PersistentState(EpisodeGrain.StateName, StorageNames.Episodes)] IPersistentState<EpisodeState> state,
     TaskRuntimeCache cache,
-    SiloCounters counters,
-    SiloEventBuffer events,
+    EpisodePipeline pipeline,
     TimeProvider time,
     IOptions<RuntimeOptions> options,
     ILogger<EpisodeGrain> logger) : Grain, IEpisodeGrain, IStreamSubscriptionObserver, IAsyncObserver<EpisodeRequest>, IRemindable
@@ -30,6 +28,9 @@ public sealed partial class EpisodeGrain(
     /// <summary>Finishes work a dead or failing activation left behind: a queued episode stored but not run, or a learning
     /// event not yet published. Registered only while such work exists.</summary>
     public const string FinishReminder = "finish";
+
+    /// <summary>The persistent state's name: the episode runner stores a new episode's record under it too.</summary>
+    public const string StateName = "episode";
 
     private static readonly TimeSpan s_publishRetryPeriod = TimeSpan.FromSeconds(2);
     private IGrainTimer? _publishRetry;
@@ -100,7 +101,7 @@ public sealed partial class EpisodeGrain(
         }
 
         var updated = record with { FeedbackLabel = label, FeedbackAt = time.GetUtcNow() };
-        var published = !learnable || await TryPublishAsync(updated, LearningEventKind.Feedback, labelIndex);
+        var published = !learnable || await pipeline.TryPublishAsync(this.GetStreamProvider(StreamNames.Provider), updated, LearningEventKind.Feedback, labelIndex);
         state.State = state.State with { Record = updated, PendingPublish = state.State.PendingPublish || !published };
         await state.WriteStateAsync();
         if (!published)
@@ -112,7 +113,7 @@ public sealed partial class EpisodeGrain(
             ReleaseWhenIdle();
         }
 
-        RecordLive(record.TaskId, record, labelIndex);
+        pipeline.RecordLive(record.TaskId, record, labelIndex);
         LogFeedback(logger, EpisodeId, record.TaskId, label, by);
         return new FeedbackResult(EpisodeId, label, learnable, Duplicate: false);
     }
@@ -168,7 +169,7 @@ public sealed partial class EpisodeGrain(
         {
             // Durable as received, with a reminder, before any work: if this silo dies or the pipeline keeps failing, the
             // reminder finishes the episode on whichever silo activates it next.
-            state.State = new EpisodeState { Record = NewRecord(item, EpisodeStatus.Received) };
+            state.State = new EpisodeState { Record = pipeline.NewRecord(item, EpisodeStatus.Received) };
             await state.WriteStateAsync();
             await RegisterFinishReminderAsync();
         }
@@ -211,7 +212,7 @@ public sealed partial class EpisodeGrain(
         catch (DomainException e) when (!e.IsTransient)
         {
             // Nothing will make this request valid later: record why so GET /v1/episodes/{id} can say so.
-            state.State = new EpisodeState { Record = NewRecord(item, EpisodeStatus.Failed) with { Error = $"{e.Reason}: {e.Message}", CompletedAt = time.GetUtcNow() } };
+            state.State = new EpisodeState { Record = pipeline.NewRecord(item, EpisodeStatus.Failed) with { Error = $"{e.Reason}: {e.Message}", CompletedAt = time.GetUtcNow() } };
             await state.WriteStateAsync();
             LogQueuedFailed(logger, EpisodeId, e.Reason, e.Message);
         }
@@ -235,48 +236,7 @@ public sealed partial class EpisodeGrain(
 
     private async Task<EpisodeRecord> RunPipelineAsync(EpisodeRequest request)
     {
-        var runtime = await cache.GetRequiredAsync(request.TaskId);
-        if (!runtime.CanServe)
-        {
-            // Models missing on this silo (a store outage, or a bootstrap elsewhere a moment ago): look once more.
-            runtime = await cache.RefreshAsync(request.TaskId) ?? runtime;
-            runtime.RequireProposer();
-            runtime.RequireCritic();
-        }
-
-        FeatureGuard.Check(request.Features, runtime.Definition.FeatureCount);
-        // The episode's own span: the learning event carries its context across the stream hop to the learner.
-        using var activity = SelfDissonanceMetrics.ActivitySource.StartActivity("episode");
-        activity?.SetTag("sd.task", request.TaskId);
-        activity?.SetTag("sd.episode", request.EpisodeId);
-        var proposal = await GrainFactory.GetGrain<IProposerGrain>(0).ProposeAsync(request.TaskId, request.EpisodeId, request.Features);
-        var critique = await GrainFactory.GetGrain<ICriticGrain>(0).CritiqueAsync(request.TaskId, request.Features, proposal.Prediction);
-        var verdict = await GrainFactory.GetGrain<ISafetyGateGrain>(0).CheckAsync(new GateRequest(request.TaskId, request.Features, request.Label, critique.Dissonance));
-        if (activity is not null)
-        {
-            activity.SetTag("sd.dissonance", critique.Dissonance);
-            activity.SetTag("sd.gate.allowed", verdict.Allowed);
-            activity.SetTag("sd.proposer.version", proposal.Version);
-            if (!verdict.Allowed)
-            {
-                activity.SetTag("sd.gate.reasons", string.Join(',', verdict.Reasons));
-            }
-        }
-
-        var record = NewRecord(request, EpisodeStatus.Completed) with
-        {
-            Proposal = proposal,
-            Critique = critique,
-            Gate = verdict,
-            CompletedAt = time.GetUtcNow(),
-        };
-        var labelIndex = request.Label is null ? -1 : runtime.Definition.ClassIndex(request.Label);
-
-        // Publish, then store once: a crash in between leaves no reply, so the caller retries under the same id and the
-        // learner, idempotent by id, keeps the first event. A publish that fails stays pending in the stored state and a
-        // timer and a reminder retry it, so an acknowledged learnable episode always reaches the learner.
-        var published = !verdict.Allowed || await TryPublishAsync(record, LearningEventKind.Episode, labelIndex >= 0 ? labelIndex : null);
-        record = record with { LearningPublished = verdict.Allowed && published };
+        var (record, published, labelIndex) = await pipeline.RunAsync(GrainFactory, this.GetStreamProvider(StreamNames.Provider), request);
         state.State = new EpisodeState { Record = record, PendingPublish = !published };
         await state.WriteStateAsync();
         if (!published)
@@ -288,17 +248,16 @@ public sealed partial class EpisodeGrain(
             ReleaseWhenIdle();
         }
 
-        counters.RecordEpisode(request.TaskId, critique.Dissonance, verdict.Allowed, verdict.Reasons);
-        events.Add(request.TaskId, new TaskEventItem(TaskEventNames.Episode, record.CompletedAt ?? record.SubmittedAt, Episode: new EpisodeOutcome(
-            record.Id, proposal.Prediction.Label, critique.Prediction.Label, critique.Dissonance, verdict.Allowed, verdict.Reasons,
-            request.Label, proposal.Version, critique.Version, proposal.Canary, request.Source)));
-        RecordTelemetry(request.TaskId, critique.Dissonance, verdict);
-        if (labelIndex >= 0)
-        {
-            RecordLive(request.TaskId, record, labelIndex);
-        }
-
+        pipeline.Completed(record, labelIndex);
         return record;
+    }
+
+    public async Task EnsurePublishedAsync()
+    {
+        if (state.State.PendingPublish)
+        {
+            await SchedulePendingPublishAsync();
+        }
     }
 
     /// <summary>
@@ -307,25 +266,6 @@ public sealed partial class EpisodeGrain(
     /// A replay or late feedback reactivates it from storage.
     /// </summary>
     private void ReleaseWhenIdle() => DeactivateOnIdle();
-
-    private EpisodeRecord NewRecord(EpisodeRequest request, EpisodeStatus status) => new(
-        EpisodeId, request.TaskId, status, request.Source, request.Features, request.Label, null, null, null, null, request.SubmittedAt, null, null, false);
-
-    private void RecordLive(string taskId, EpisodeRecord record, int labelIndex)
-    {
-        if (record.Proposal is { } p)
-        {
-            counters.RecordLive(taskId, ModelRole.Proposer, p.Version, p.Prediction.LabelIndex == labelIndex);
-        }
-
-        if (record.Critique is { } c)
-        {
-            counters.RecordLive(taskId, ModelRole.Critic, c.Version, c.Prediction.LabelIndex == labelIndex);
-        }
-    }
-
-    private Task<bool> TryPublishAsync(EpisodeRecord record, LearningEventKind kind, int? labelIndex) =>
-        StreamPublisher.TryPublishAsync(LearningStream(record.TaskId), ToEvent(record, kind, labelIndex), logger);
 
     /// <summary>The reply still goes out; a timer retries while this activation lives and a reminder after it is gone.</summary>
     private async Task SchedulePendingPublishAsync()
@@ -348,15 +288,15 @@ public sealed partial class EpisodeGrain(
         }
 
         var runtime = await cache.GetAsync(record.TaskId);
-        var stream = LearningStream(record.TaskId);
+        var stream = EpisodePipeline.LearningStream(this.GetStreamProvider(StreamNames.Provider), record.TaskId);
         var episodeLabel = record.Label is { } l && runtime is not null ? runtime.Definition.ClassIndex(l) : -1;
-        if (!await StreamPublisher.TryPublishAsync(stream, ToEvent(record, LearningEventKind.Episode, episodeLabel >= 0 ? episodeLabel : null), logger))
+        if (!await StreamPublisher.TryPublishAsync(stream, pipeline.ToEvent(record, LearningEventKind.Episode, episodeLabel >= 0 ? episodeLabel : null), logger))
         {
             return;
         }
 
         if (record.FeedbackLabel is { } f && runtime is not null && runtime.Definition.ClassIndex(f) is var fi and >= 0
-            && !await StreamPublisher.TryPublishAsync(stream, ToEvent(record, LearningEventKind.Feedback, fi), logger))
+            && !await StreamPublisher.TryPublishAsync(stream, pipeline.ToEvent(record, LearningEventKind.Feedback, fi), logger))
         {
             return;
         }
@@ -373,41 +313,10 @@ public sealed partial class EpisodeGrain(
         _publishRetry = null;
     }
 
-    private IAsyncStream<LearningEvent> LearningStream(string taskId) =>
-        this.GetStreamProvider(StreamNames.Provider).GetStream<LearningEvent>(StreamId.Create(StreamNames.Learning, taskId));
-
-    private LearningEvent ToEvent(EpisodeRecord record, LearningEventKind kind, int? labelIndex) => new(
-        kind,
-        EpisodeId,
-        record.Features,
-        labelIndex,
-        record.Critique?.Prediction.LabelIndex ?? 0,
-        record.Critique?.Dissonance ?? 0,
-        record.Proposal?.Version ?? 0,
-        time.GetUtcNow(),
-        record.Proposal?.Prediction.LabelIndex ?? -1,
-        TopProbability(record.Proposal?.Prediction),
-        TopProbability(record.Critique?.Prediction),
-        System.Diagnostics.Activity.Current?.Id);
-
-    private static double TopProbability(Prediction? p) =>
-        p is { LabelIndex: >= 0 } && p.LabelIndex < p.Probabilities.Length ? p.Probabilities[p.LabelIndex] : 0;
-
     private static bool SameRequest(EpisodeRecord existing, EpisodeRequest request) =>
         existing.TaskId == request.TaskId
         && existing.Label == request.Label
         && existing.Features.AsSpan().SequenceEqual(request.Features.AsSpan());
-
-    private static void RecordTelemetry(string taskId, double dissonance, GateVerdict verdict)
-    {
-        var task = new KeyValuePair<string, object?>("task", taskId);
-        SelfDissonanceMetrics.Episodes.Add(1, task, new KeyValuePair<string, object?>("outcome", verdict.Allowed ? "learnable" : "blocked"));
-        SelfDissonanceMetrics.Dissonance.Record(dissonance, task);
-        foreach (var reason in verdict.Reasons)
-        {
-            SelfDissonanceMetrics.GateBlocks.Add(1, task, new KeyValuePair<string, object?>("reason", reason));
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Episode {Episode} of task {Task} labeled '{Label}' by {By}")]
     private static partial void LogFeedback(ILogger logger, string episode, string task, string label, string by);

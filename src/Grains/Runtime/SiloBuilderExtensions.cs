@@ -34,6 +34,7 @@ public static class SiloBuilderExtensions
         services.AddSingleton<TaskRuntimeCache>();
         services.AddSingleton<SiloCounters>();
         services.AddSingleton<SiloEventBuffer>();
+        services.AddSingleton<Episodes.EpisodePipeline>();
 
         var options = configuration.GetSection(SelfDissonanceOptions.Section).Get<SelfDissonanceOptions>() ?? new SelfDissonanceOptions();
         var cluster = Profiles.IsCluster(options.Profile);
@@ -92,10 +93,32 @@ public static class SiloBuilderExtensions
             streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
             // Queue-path streams are one per episode id; forget idle ones quickly so they do not pile up in memory.
             streams.ConfigurePullingAgent(o => o.Configure(a => a.StreamInactivityPeriod = TimeSpan.FromMinutes(2)));
+            LimitCache(streams);
         });
-        silo.AddMemoryStreams(StreamNames.ControlProvider, streams => streams.ConfigurePartitioning(1));
-        silo.AddMemoryStreams(StreamNames.EventsProvider, streams => streams.ConfigurePartitioning(1));
+        silo.AddMemoryStreams(StreamNames.ControlProvider, streams =>
+        {
+            streams.ConfigurePartitioning(1);
+            LimitCache(streams);
+        });
+        silo.AddMemoryStreams(StreamNames.EventsProvider, streams =>
+        {
+            streams.ConfigurePartitioning(1);
+            LimitCache(streams);
+        });
     }
+
+    /// <summary>
+    /// Memory streams keep every message in their cache until it is both 5 minutes in the cache and 30 minutes older
+    /// than the newest (Orleans' defaults): under a steady few thousand episodes a second that is millions of learning
+    /// events held after delivery, and the working set grows for half an hour. A consumer more than a minute behind is
+    /// far outside anything measured (the learner ingests each event in microseconds and pauses seconds for a cycle).
+    /// </summary>
+    private static void LimitCache(ISiloMemoryStreamConfigurator streams) =>
+        streams.ConfigureCacheEviction(o => o.Configure(e =>
+        {
+            e.DataMinTimeInCache = TimeSpan.FromSeconds(30);
+            e.DataMaxAgeInCache = TimeSpan.FromMinutes(1);
+        }));
 
     private static void AddFileStorage(IServiceCollection services, string name, SelfDissonanceOptions options) =>
         services.AddGrainStorage(name, (sp, n) => new FileGrainStorage(
