@@ -1,8 +1,11 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using SelfDissonance.Episodes;
 using SelfDissonance.Learning;
 using SelfDissonance.Models;
 using SelfDissonance.Policy;
+using SelfDissonance.Runtime;
 using SelfDissonance.Safety;
 using SelfDissonance.Testing;
 
@@ -62,6 +65,33 @@ public sealed class EpisodeTests(ClusterFixture fixture)
         var bad = rows.SetItem(700, [float.NaN, 0f]);
         var error = await Assert.ThrowsAsync<DomainException>(() => proposer.PredictBatchAsync("predict-many", bad));
         Assert.Equal(ReasonCodes.NonFiniteFeature, error.Reason);
+    }
+
+    [Fact]
+    public async Task A_new_episode_runs_without_its_own_grain_and_an_unpublished_one_is_handed_to_its_grain()
+    {
+        var data = TwoMoons.Generate(700, seed: 5);
+        await fixture.CreateTwoMoonsTaskAsync("ep-runner", data[..200], data[200..400], new PolicyPatch { MaxDissonance = 1, DBudgetPerHour = 10_000_000, MinBatch = 1_000_000 });
+        var learner = _client.GetGrain<ILearnerGrain>("ep-runner");
+        var runner = _client.GetGrain<IEpisodeRunnerGrain>(0);
+
+        var run = await runner.RunNewAsync(new EpisodeRequest("ep-runner", "ep-runner-1", data[450].Features, null, EpisodeSource.Sync, DateTimeOffset.UtcNow));
+        Assert.True(run.Record.LearningPublished);
+        await Eventually.ReturnsAsync(learner.GetStatusAsync, s => s.EventsConsumed == 1, s_streamTimeout, "the learner consuming the runner's episode");
+        // Stored where the episode grain keeps its state: read, replayed and refused like any episode.
+        var grain = _client.GetGrain<IEpisodeGrain>("ep-runner-1");
+        Assert.Equal(Json(run.Record), Json(await grain.GetAsync()));
+        Assert.True((await grain.RunAsync(new EpisodeRequest("ep-runner", "ep-runner-1", data[450].Features, null, EpisodeSource.Sync, DateTimeOffset.UtcNow))).Replayed);
+        var again = await Assert.ThrowsAsync<DomainException>(() => runner.RunNewAsync(new EpisodeRequest("ep-runner", "ep-runner-1", data[451].Features, null, EpisodeSource.Sync, DateTimeOffset.UtcNow)));
+        Assert.Equal(ReasonCodes.IdempotencyConflict, again.Reason);
+
+        // A record stored with its learning event still pending (the runner could not publish) is published by its grain.
+        var pending = run.Record with { Id = "ep-runner-2", LearningPublished = false };
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Episodes);
+        await storage.WriteStateAsync(EpisodeGrain.StateName, _client.GetGrain<IEpisodeGrain>("ep-runner-2").GetGrainId(), new GrainState<EpisodeState>(new EpisodeState { Record = pending, PendingPublish = true }));
+        await _client.GetGrain<IEpisodeGrain>("ep-runner-2").EnsurePublishedAsync();
+        await Eventually.ReturnsAsync(learner.GetStatusAsync, s => s.EventsConsumed == 2, s_streamTimeout, "the handed-over episode reaching the learner");
+        await Eventually.ReturnsAsync(() => _client.GetGrain<IEpisodeGrain>("ep-runner-2").GetAsync(), r => r!.LearningPublished, s_streamTimeout, "the grain recording the publish");
     }
 
     [Fact]
