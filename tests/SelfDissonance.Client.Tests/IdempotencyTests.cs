@@ -34,6 +34,25 @@ public sealed class IdempotencyTests(SdkFixture fixture)
     }
 
     [Fact]
+    public async Task Without_retries_no_id_is_made_up_and_the_gateway_assigns_one()
+    {
+        await ReadyAsync("sdk-noretry");
+        var options = fixture.Options;
+        options.MaxRetries = 0;
+        using var http = new HttpClient();
+        var client = new SelfDissonanceHttpClient(http, options);
+
+        var a = await client.RunEpisodeAsync("sdk-noretry", new EpisodeRequest(Point, "upper"), Ct);
+
+        // A gateway id (no "c-" prefix): the episode ran on the runner path, and it is stored like any other.
+        Assert.Matches("^[0-9a-f]{32}$", a.Id);
+        Assert.False(a.Replayed);
+        var stored = await fixture.Client.GetEpisodeAsync(a.Id, Ct);
+        Assert.Equal(a.Prediction.Label, stored.Prediction!.Label);
+        Assert.Equal("upper", stored.Label);
+    }
+
+    [Fact]
     public async Task Sending_the_same_prepared_request_again_is_replayed()
     {
         await ReadyAsync("sdk-replay");
