@@ -295,6 +295,8 @@ public sealed partial class LearnerGrain(
             var criticTraining = trainCritic
                 ? TrainCandidateAsync(ModelRole.Critic, _criticTrainer, s_criticGrid, shape, data.CriticRows(), data.LabeledCount, 0, policy, cycle, trigger)
                 : null;
+            // Both finish (and a failure of either is observed) before the cycle goes on or fails.
+            await Task.WhenAll(new[] { proposerTraining, criticTraining }.OfType<Task>());
             if (proposerTraining is not null)
             {
                 proposerReport = await proposerTraining;
