@@ -287,10 +287,19 @@ public sealed partial class LearnerGrain(
             activity?.SetTag("sd.cycle", cycle);
             activity?.SetTag("sd.trigger", trigger);
             activity?.SetTag("sd.cycle.new_labeled", newLabeled);
-            if (trainProposer)
+            // The two candidates are independent: each trains on a thread of its own, so the cycle takes the longer of the two.
+            var pseudoRows = 0;
+            var proposerTraining = trainProposer
+                ? TrainCandidateAsync(ModelRole.Proposer, _proposerTrainer, TrustRegionSearch.DefaultGrid, shape, data.ProposerRows(policy.Lambda, policy.DTarget, out pseudoRows), data.LabeledCount, pseudoRows, policy, cycle, trigger)
+                : null;
+            var criticTraining = trainCritic
+                ? TrainCandidateAsync(ModelRole.Critic, _criticTrainer, s_criticGrid, shape, data.CriticRows(), data.LabeledCount, 0, policy, cycle, trigger)
+                : null;
+            // Both finish (and a failure of either is observed) before the cycle goes on or fails.
+            await Task.WhenAll(new[] { proposerTraining, criticTraining }.OfType<Task>());
+            if (proposerTraining is not null)
             {
-                var rows = data.ProposerRows(policy.Lambda, policy.DTarget, out var pseudoRows);
-                proposerReport = await TrainCandidateAsync(ModelRole.Proposer, _proposerTrainer, TrustRegionSearch.DefaultGrid, shape, rows, data.LabeledCount, pseudoRows, policy, cycle, trigger);
+                proposerReport = await proposerTraining;
                 nextState = nextState with
                 {
                     ProposerLabeledAtLastTrain = proposerReport.Reasons.Contains(RejectionReasons.StoreUnavailable) ? nextState.ProposerLabeledAtLastTrain : data.LabeledCount,
@@ -298,9 +307,9 @@ public sealed partial class LearnerGrain(
                 };
             }
 
-            if (trainCritic)
+            if (criticTraining is not null)
             {
-                criticReport = await TrainCandidateAsync(ModelRole.Critic, _criticTrainer, s_criticGrid, shape, data.CriticRows(), data.LabeledCount, 0, policy, cycle, trigger);
+                criticReport = await criticTraining;
                 nextState = nextState with
                 {
                     CriticLabeledAtLastTrain = criticReport.Reasons.Contains(RejectionReasons.StoreUnavailable) ? nextState.CriticLabeledAtLastTrain : data.LabeledCount,
@@ -438,7 +447,7 @@ public sealed partial class LearnerGrain(
         double goldenAccuracy, productionAccuracy;
         try
         {
-            (search, goldenAccuracy, productionAccuracy) = await Task.Run(() =>
+            (search, goldenAccuracy, productionAccuracy) = await LearningThread.RunAsync(() =>
             {
                 var s = new TrustRegionSearch(grid).Run(trainer, shape, rows, production?.Predictor, reference, anchors, policy.KlEps);
                 return (s, GoldenEvaluator.Accuracy(s.Model.Predictor, _golden), production is null ? 0 : GoldenEvaluator.Accuracy(production.Predictor, _golden));
@@ -526,7 +535,7 @@ public sealed partial class LearnerGrain(
 
     private async Task<ModelVersionInfo> RegisterAsync(ModelRole role, TrainedModel model, ModelLineage lineage, string by, string reason)
     {
-        var bytes = await Task.Run(model.ToBytes);
+        var bytes = await LearningThread.RunAsync(model.ToBytes);
         var artifact = await store.PutAsync(ArtifactKeys.Model(TaskId, role, Sha(bytes)), bytes);
         return await GrainFactory.GetGrain<IModelRegistryGrain>(ModelRoles.RegistryKey(TaskId, role)).RegisterAndPromoteAsync(new RegisterCandidate(artifact, lineage, by, reason));
     }

@@ -22,7 +22,7 @@ public sealed class RandomForestCriticTrainer : IModelTrainer
         var data = TrainingData.Load(ml, shape, rows);
         if (shape.Classes <= MaxForestClasses)
         {
-            var forest = ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
+            var forest = FastTreeInducedGc.Disable(ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
             {
                 LabelColumnName = nameof(MlRow.Label),
                 FeatureColumnName = nameof(MlRow.Features),
@@ -32,7 +32,10 @@ public sealed class RandomForestCriticTrainer : IModelTrainer
                 NumberOfLeaves = 16,
                 MinimumExampleCountPerLeaf = Math.Clamp(rows.Count / 20, 2, 20),
                 Seed = Seed,
-            });
+
+                // On by default: logs heap statistics through GC.GetTotalMemory(forceFullCollection: true).
+                MemoryStatistics = false,
+            }));
             var ova = ml.MulticlassClassification.Trainers.OneVersusAll(forest, labelColumnName: nameof(MlRow.Label), useProbabilities: true);
             return new TrainedModel(ml, ova.Fit(data), data.Schema, shape, "random-forest-ova");
         }

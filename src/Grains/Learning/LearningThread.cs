@@ -1,0 +1,55 @@
+using System.Runtime.InteropServices;
+
+namespace SelfDissonance.Learning;
+
+/// <summary>
+/// Runs a learning cycle's CPU-bound work (fits, KL scoring, golden checks, serialization) on a thread of its own at a
+/// lowered OS priority instead of the .NET thread pool that Orleans and Kestrel serve from: a fit holds its thread for a
+/// second or more, and on a 2-core node the pool starts with two threads. Serving threads then win the CPU whenever
+/// they have work. Thread.Priority does nothing on Linux (dotnet/runtime#91165), so there the thread raises its own
+/// nice value (per thread on Linux).
+/// </summary>
+internal static class LearningThread
+{
+    /// <summary>About a tenth of a core's share against a normal-priority thread that wants the CPU, all of an idle one.</summary>
+    private const int Nice = 10;
+
+    public static Task<T> RunAsync<T>(Func<T> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            LowerPriority();
+            try
+            {
+                done.SetResult(work());
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "sd-learning",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private static void LowerPriority()
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            // PRIO_PROCESS with who = 0 is the calling thread on Linux. Failure leaves normal priority: only slower serving.
+            _ = SetPriority(0, 0, Nice);
+        }
+        else
+        {
+            Thread.CurrentThread.Priority = ThreadPriority.BelowNormal;
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "setpriority")]
+    private static extern int SetPriority(int which, uint who, int priority);
+}
