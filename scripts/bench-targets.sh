@@ -23,10 +23,11 @@ line() { # name file
   jq -r --arg n "$1" '"\($n): \(.throughput) req/s, p50 \(.latencyMs.p50 // .latencyMs.P50) ms, p99 \(.latencyMs.p99 // .latencyMs.P99) ms, p99.9 \(.latencyMs.p999 // .latencyMs.P999) ms, errors \(.errors)" + (if .server then ", server CPU \(.server.cpuPercent)% (\(.server.cpuMicrosPerRequest) µs/req), working set peak \(.server.workingSetPeakMb) MB" else "" end) + (if .cpuMicrosPerEpisode then ", process CPU \(.processCpuPercent)% (\(.cpuMicrosPerEpisode) µs/episode), working set \(.workingSetMb) MB" else "" end)' "$2"
 }
 
-echo "==> in-process pipeline, 256 in flight, grain calls (embedded default: File state; then Memory state)"
-for state in File Memory; do
-  dotnet "$bench_dll" pipeline --concurrency 256 --duration "$secs" --warmup 5 --state "$state" 2>/dev/null | sed -n '/^{/,/^}/p' >"$out/pipeline-$state.json"
-  line "pipeline ($state)" "$out/pipeline-$state.json"
+echo "==> in-process pipeline, 256 in flight, grain calls (embedded default: File state; then Memory state; then caller-chosen ids)"
+for run in "File runner" "Memory runner" "File grain"; do
+  set -- $run
+  dotnet "$bench_dll" pipeline --concurrency 256 --duration "$secs" --warmup 5 --state "$1" --path "$2" 2>/dev/null | sed -n '/^{/,/^}/p' >"$out/pipeline-$1-$2.json"
+  line "pipeline ($1 state, episode $2)" "$out/pipeline-$1-$2.json"
 done
 
 echo "==> one embedded-default silo (File state) on $url"
