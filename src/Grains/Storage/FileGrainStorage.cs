@@ -145,12 +145,7 @@ public sealed partial class FileGrainStorage(string name, string root, bool flus
         return Path.Combine(_root, Safe(stateName), Safe(grainId.Type.ToString()), shard, Safe(key) + ".bin");
     }
 
-    /// <summary>A reversible file-name encoding: '_' and everything URI-unsafe (including '/') become _XX escapes.</summary>
-    private static string Safe(string segment)
-    {
-        var escaped = Uri.EscapeDataString(segment).Replace("_", "%5F", StringComparison.Ordinal).Replace('%', '_');
-        return escaped is "." or ".." ? escaped.Replace(".", "_2E", StringComparison.Ordinal) : escaped;
-    }
+    private static string Safe(string segment) => SafeFileName.Encode(segment);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Cleared state of {Grain} in storage {Storage}")]
     private static partial void LogCleared(ILogger logger, string grain, string storage);
