@@ -30,7 +30,8 @@ public sealed partial class FileLearnerJournal(string path, bool flushToDisk, Se
     {
         Close();
         DeleteStaleTemporaryFiles();
-        return ValueTask.FromResult<IReadOnlyList<LearningEvent>>(OpenAndScan());
+        // Reading creates nothing: the first append does.
+        return ValueTask.FromResult<IReadOnlyList<LearningEvent>>(File.Exists(path) ? OpenAndScan() : []);
     }
 
     public ValueTask AppendAsync(LearningEvent item, CancellationToken cancellationToken = default)
