@@ -91,6 +91,12 @@ public sealed partial class LearnerGrain(
         if (!_data.Ingest(item))
         {
             activity?.SetTag("sd.duplicate", true);
+            if (_journalStale)
+            {
+                // Likely the re-delivery of an event whose append failed: it is durable before this acknowledgement.
+                await RewriteJournalAsync();
+            }
+
             return;
         }
 
@@ -590,8 +596,8 @@ public sealed partial class LearnerGrain(
         }
         catch
         {
-            // The event is ingested already, so a re-delivery counts as a duplicate and is not appended: the journal
-            // is rewritten whole from memory on the next append, flush or erasure instead.
+            // The event is ingested already, so its re-delivery is a duplicate and is not appended again: the journal
+            // is rewritten whole from memory then (or on the next append, flush or erasure).
             _journalStale = true;
             throw;
         }
