@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using Orleans.Streams.Core;
+using SelfDissonance.Learning.Journal;
 using SelfDissonance.Learning.Ml;
 using SelfDissonance.Models;
 using SelfDissonance.Policy;
@@ -24,6 +25,7 @@ namespace SelfDissonance.Learning;
 public sealed partial class LearnerGrain(
     [PersistentState("learner", StorageNames.Control)] IPersistentState<LearnerState> state,
     [PersistentState("learnerBuffer", StorageNames.Control)] IPersistentState<LearnerBufferState> buffer,
+    ILearnerJournalStore journals,
     IArtifactStore store,
     ModelLoader loader,
     TaskRuntimeCache cache,
@@ -38,6 +40,13 @@ public sealed partial class LearnerGrain(
     private ImmutableArray<LabeledExample> _golden = [];
     private float[][] _goldenInputs = [];
     private IGrainTimer? _timer;
+    private ILearnerJournal? _journal;
+
+    /// <summary>The events consumed since the last segment, as the journal holds them (oldest first).</summary>
+    private List<LearningEvent> _pending = [];
+
+    /// <summary>An append or reset failed: the journal may differ from <see cref="_pending"/> until it is rewritten whole.</summary>
+    private bool _journalStale;
 
     /// <summary>Trace contexts of the episodes ingested since the last cycle, for the cycle span's links (bounded).</summary>
     private readonly List<ActivityLink> _trainedOn = [];
@@ -47,6 +56,8 @@ public sealed partial class LearnerGrain(
 
     private LearningOptions Options => options.Value;
 
+    private ILearnerJournal Journal => _journal ??= journals.Open(TaskId);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.State.Bootstrapped)
@@ -54,6 +65,13 @@ public sealed partial class LearnerGrain(
             await LoadDataAsync(cancellationToken);
             StartTimer();
         }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _journal?.Dispose();
+        _journal = null;
+        return Task.CompletedTask;
     }
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
@@ -73,6 +91,12 @@ public sealed partial class LearnerGrain(
         if (!_data.Ingest(item))
         {
             activity?.SetTag("sd.duplicate", true);
+            if (_journalStale)
+            {
+                // Likely the re-delivery of an event whose append failed: it is durable before this acknowledgement.
+                await RewriteJournalAsync();
+            }
+
             return;
         }
 
@@ -94,9 +118,8 @@ public sealed partial class LearnerGrain(
             RememberForCycle(activity);
         }
 
-        buffer.State = buffer.State with { Events = buffer.State.Events.Add(item) };
-        await buffer.WriteStateAsync();
-        if (buffer.State.Events.Count >= Options.SegmentSize)
+        await AppendToJournalAsync(item);
+        if (_pending.Count >= Options.SegmentSize)
         {
             await TryFlushSegmentAsync();
         }
@@ -189,11 +212,10 @@ public sealed partial class LearnerGrain(
     public async Task<bool> EraseAsync(string episodeId)
     {
         var found = _data?.Erase(episodeId) ?? false;
-        var inBuffer = buffer.State.Events.Any(e => e.EpisodeId == episodeId);
+        var inBuffer = _pending.RemoveAll(e => e.EpisodeId == episodeId) > 0;
         if (inBuffer)
         {
-            buffer.State = buffer.State with { Events = buffer.State.Events.RemoveAll(e => e.EpisodeId == episodeId) };
-            await buffer.WriteStateAsync();
+            await RewriteJournalAsync();
         }
 
         // Write-once segments holding the episode are rewritten without it; the old ones are deleted once no state points to them.
@@ -545,25 +567,77 @@ public sealed partial class LearnerGrain(
 
     private async Task TryFlushSegmentAsync()
     {
-        if (buffer.State.Events.IsEmpty)
+        if (_pending.Count == 0)
         {
             return;
         }
 
         try
         {
-            var bytes = new DatasetSegment(DatasetSegment.CurrentFormat, [], [.. buffer.State.Events]).ToJson();
+            var bytes = new DatasetSegment(DatasetSegment.CurrentFormat, [], [.. _pending]).ToJson();
             var segment = await store.PutAsync(ArtifactKeys.Segment(TaskId, Sha(bytes)), bytes);
             state.State = state.State with { Segments = state.State.Segments.Add(segment), DuplicatesIgnored = _data?.Duplicates ?? state.State.DuplicatesIgnored };
             await state.WriteStateAsync();
-            buffer.State = new LearnerBufferState();
-            await buffer.WriteStateAsync();
+            _pending.Clear();
+            await RewriteJournalAsync();
         }
         catch (Exception e) when (e is IOException or TimeoutException or UnauthorizedAccessException)
         {
-            // The events stay in the buffer state; the next flush writes them.
-            LogSegmentFailed(logger, e, TaskId, buffer.State.Events.Count);
+            // Before the segment is recorded the events stay in the journal and the next flush writes them; after it, a
+            // journal not yet reset is rewritten by the next append (and on reload its repeats are dropped by ingestion).
+            LogSegmentFailed(logger, e, TaskId, _pending.Count);
         }
+    }
+
+    /// <summary>Durable before it returns: the caller acknowledges the event only then.</summary>
+    private async Task AppendToJournalAsync(LearningEvent item)
+    {
+        _pending.Add(item);
+        if (_journalStale)
+        {
+            await RewriteJournalAsync();
+            return;
+        }
+
+        try
+        {
+            await Journal.AppendAsync(item);
+        }
+        catch
+        {
+            // The event is ingested already, so its re-delivery is a duplicate and is not appended again: the journal
+            // is rewritten whole from memory then (or on the next append, flush or erasure).
+            _journalStale = true;
+            throw;
+        }
+    }
+
+    private async Task RewriteJournalAsync()
+    {
+        _journalStale = true;
+        await Journal.ResetAsync(_pending);
+        _journalStale = false;
+    }
+
+    /// <summary>
+    /// The journal's events, after moving in any events an older version buffered in grain state (rewritten whole on
+    /// every event). A crash mid-move leaves them in both; they are taken once.
+    /// </summary>
+    private async Task<List<LearningEvent>> ReadJournalAsync(CancellationToken cancellationToken)
+    {
+        var journaled = await Journal.ReadAllAsync(cancellationToken);
+        if (buffer.State.Events.IsEmpty)
+        {
+            return [.. journaled];
+        }
+
+        var events = buffer.State.Events.ToList();
+        var seen = events.Select(e => (e.Kind, e.EpisodeId)).ToHashSet();
+        events.AddRange(journaled.Where(e => seen.Add((e.Kind, e.EpisodeId))));
+        await Journal.ResetAsync(events, cancellationToken);
+        await buffer.ClearStateAsync();
+        LogBufferMigrated(logger, TaskId, events.Count);
+        return events;
     }
 
     private async Task LoadDataAsync(CancellationToken cancellationToken)
@@ -587,8 +661,9 @@ public sealed partial class LearnerGrain(
             }
         }
 
-        // A crash between writing a segment and clearing the buffer leaves events in both; ingestion drops the repeats.
-        foreach (var e in buffer.State.Events)
+        // A crash between writing a segment and resetting the journal leaves events in both; ingestion drops the repeats.
+        _pending = await ReadJournalAsync(cancellationToken);
+        foreach (var e in _pending)
         {
             data.Ingest(e);
         }
@@ -656,6 +731,9 @@ public sealed partial class LearnerGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Task}: writing a dataset segment of {Events} events failed; they stay buffered")]
     private static partial void LogSegmentFailed(ILogger logger, Exception exception, string task, int events);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task}: {Events} buffered learning events moved from grain state into the learner journal")]
+    private static partial void LogBufferMigrated(ILogger logger, string task, int events);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task}: learner loaded {Labeled} labeled rows and {Pseudo} unlabeled episodes from {Segments} segments in {Milliseconds:F0} ms")]
     private static partial void LogLoaded(ILogger logger, string task, int labeled, int pseudo, int segments, double milliseconds);

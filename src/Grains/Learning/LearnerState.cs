@@ -33,7 +33,11 @@ public sealed record LearnerState
     [Id(14)] public bool ErasurePending { get; init; }
 }
 
-/// <summary>Events consumed since the last segment was written; written on every event so an acknowledged event is never lost.</summary>
+/// <summary>
+/// Where older versions kept the events consumed since the last segment, rewritten whole on every event. Superseded by
+/// the learner journal (<see cref="Journal.ILearnerJournal"/>): no longer written, only read on activation so a
+/// non-empty buffer of an older data directory moves into the journal, then cleared.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LearnerBufferState
 {

@@ -3,8 +3,10 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
+using SelfDissonance.Learning.Journal;
 using SelfDissonance.Models;
 using StackExchange.Redis;
 
@@ -31,6 +33,10 @@ public static class ClusterProfileExtensions
             return new SignedArtifactStore(blobs, sp.GetRequiredService<ArtifactSigner>(), sp.GetRequiredService<ILogger<SignedArtifactStore>>());
         });
 
+        services.AddSingleton<ILearnerJournalStore>(sp => new RedisLearnerJournalStore(
+            connections.Redis,
+            sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+            sp.GetRequiredService<Serializer>()));
         AddRedisStorage(silo, StorageNames.Control, connections.Redis);
         AddRedisStorage(silo, StorageNames.Episodes, connections.Redis);
         // Explicit subscriptions (the silo agents' control stream) must outlive the silo that made them.

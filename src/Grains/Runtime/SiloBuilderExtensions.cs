@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
+using SelfDissonance.Learning.Journal;
 using SelfDissonance.Models;
 using SelfDissonance.Storage;
 
@@ -76,11 +77,17 @@ public static class SiloBuilderExtensions
         {
             silo.AddMemoryGrainStorage(StorageNames.Control);
             silo.AddMemoryGrainStorage(StorageNames.Episodes);
+            services.AddSingleton<ILearnerJournalStore, MemoryLearnerJournalStore>();
         }
         else
         {
             AddFileStorage(services, StorageNames.Control, options);
             AddFileStorage(services, StorageNames.Episodes, options);
+            services.AddSingleton<ILearnerJournalStore>(sp => new FileLearnerJournalStore(
+                Path.Combine(options.DataDirectory, "journal"),
+                options.FlushStateToDisk,
+                sp.GetRequiredService<Orleans.Serialization.Serializer>(),
+                sp.GetRequiredService<ILogger<FileLearnerJournal>>()));
         }
 
         // One silo: reminders only need to outlive an activation, not the process (a restart re-runs pending work on activation).

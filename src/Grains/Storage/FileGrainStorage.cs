@@ -230,12 +230,7 @@ public sealed partial class FileGrainStorage(string name, string root, bool flus
         return Path.Combine(_root, Safe(stateName), Safe(grainId.Type.ToString()), shard, Safe(key) + ".bin");
     }
 
-    /// <summary>A reversible file-name encoding: '_' and everything URI-unsafe (including '/') become _XX escapes.</summary>
-    private static string Safe(string segment)
-    {
-        var escaped = Uri.EscapeDataString(segment).Replace("_", "%5F", StringComparison.Ordinal).Replace('%', '_');
-        return escaped is "." or ".." ? escaped.Replace(".", "_2E", StringComparison.Ordinal) : escaped;
-    }
+    private static string Safe(string segment) => SafeFileName.Encode(segment);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Grain state file {Path} of storage {Storage} is the torn remains of a first write that never completed; read as absent")]
     private static partial void LogTornFile(ILogger logger, string path, string storage);
