@@ -29,8 +29,7 @@ public sealed partial class RedisStreamAdapterFactory : IQueueAdapterFactory, IA
     private readonly HashRingBasedStreamQueueMapper _mapper;
     private readonly SimpleQueueAdapterCache _cache;
     private readonly ConcurrentDictionary<QueueId, RedisStreamReceiver> _receivers = new();
-    private readonly Lock _connectLock = new();
-    private Task<ConnectionMultiplexer>? _connecting;
+    private readonly LazyRedisConnection _connection;
     private long _sequence;
 
     /// <summary>Creates a factory; <paramref name="consumerIdentity"/> names this process's consumers in the group and must differ between live silos.</summary>
@@ -48,6 +47,7 @@ public sealed partial class RedisStreamAdapterFactory : IQueueAdapterFactory, IA
         ConsumerGroup = options.ConsumerGroup ?? providerName;
         _mapper = new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = options.QueueCount }, providerName);
         _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = options.CacheSize }, providerName, loggerFactory);
+        _connection = new LazyRedisConnection(ConnectAsync);
     }
 
     /// <summary>The stream provider name.</summary>
@@ -153,29 +153,7 @@ public sealed partial class RedisStreamAdapterFactory : IQueueAdapterFactory, IA
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        Task<ConnectionMultiplexer>? connecting;
-        lock (_connectLock)
-        {
-            connecting = _connecting;
-            _connecting = null;
-        }
-
-        if (connecting is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await (await connecting).DisposeAsync();
-        }
-        catch (RedisException)
-        {
-            // It never connected: nothing to close.
-        }
-    }
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -201,23 +179,8 @@ public sealed partial class RedisStreamAdapterFactory : IQueueAdapterFactory, IA
     /// <summary>Sequence numbers unique across this factory's receivers, so a late failure report from a replaced receiver cannot match another entry.</summary>
     internal long NextSequence() => Interlocked.Increment(ref _sequence);
 
-    internal async Task<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken = default)
-    {
-        Task<ConnectionMultiplexer> connecting;
-        lock (_connectLock)
-        {
-            // A failed connect is not cached: the next caller tries again.
-            if (_connecting is null || _connecting.IsFaulted || _connecting.IsCanceled)
-            {
-                _connecting = ConnectAsync();
-            }
-
-            connecting = _connecting;
-        }
-
-        var connection = await connecting.WaitAsync(cancellationToken);
-        return connection.GetDatabase(_options.Database);
-    }
+    internal async Task<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken = default) =>
+        (await _connection.GetAsync(cancellationToken)).GetDatabase(_options.Database);
 
     internal static long? EntryTimeMs(RedisValue entryId)
     {

@@ -94,12 +94,7 @@ public sealed class FileGrainStorageTests : IDisposable
     [Fact]
     public async Task A_corrupted_later_version_fails_instead_of_reading_as_absent()
     {
-        var state = await ReadAsync();
-        state.State = new EpisodeState { PendingPublish = true };
-        await _storage.WriteStateAsync("episode", s_grain, state);
-        await _storage.WriteStateAsync("episode", s_grain, state);
-        var file = Directory.GetFiles(_root, "*.bin", SearchOption.AllDirectories).Single();
-        var bytes = await File.ReadAllBytesAsync(file, Ct);
+        var (file, bytes) = await WriteTwiceAsync();
         bytes[^1] ^= 0xFF;
         await File.WriteAllBytesAsync(file, bytes, Ct);
 
@@ -109,12 +104,7 @@ public sealed class FileGrainStorageTests : IDisposable
     [Fact]
     public async Task A_file_written_before_the_checksum_is_still_read()
     {
-        var state = await ReadAsync();
-        state.State = new EpisodeState { PendingPublish = true };
-        await _storage.WriteStateAsync("episode", s_grain, state);
-        await _storage.WriteStateAsync("episode", s_grain, state);
-        var file = Directory.GetFiles(_root, "*.bin", SearchOption.AllDirectories).Single();
-        var bytes = await File.ReadAllBytesAsync(file, Ct);
+        var (file, bytes) = await WriteTwiceAsync();
 
         // The earlier layout: [8-byte ETag][state], no flag bit and no CRC.
         var legacy = new byte[bytes.Length - sizeof(uint)];
@@ -130,6 +120,17 @@ public sealed class FileGrainStorageTests : IDisposable
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A record at its second version (the rename path), and its file's bytes.</summary>
+    private async Task<(string File, byte[] Bytes)> WriteTwiceAsync()
+    {
+        var state = await ReadAsync();
+        state.State = new EpisodeState { PendingPublish = true };
+        await _storage.WriteStateAsync("episode", s_grain, state);
+        await _storage.WriteStateAsync("episode", s_grain, state);
+        var file = Directory.GetFiles(_root, "*.bin", SearchOption.AllDirectories).Single();
+        return (file, await File.ReadAllBytesAsync(file, Ct));
+    }
 
     private async Task<GrainState<EpisodeState>> ReadAsync()
     {

@@ -1,4 +1,5 @@
 using Orleans.Serialization;
+using SelfDissonance.Streaming.RedisStreams;
 using StackExchange.Redis;
 
 namespace SelfDissonance.Learning.Journal;
@@ -10,8 +11,7 @@ namespace SelfDissonance.Learning.Journal;
 /// </summary>
 public sealed class RedisLearnerJournalStore(string connectionString, string serviceId, Serializer serializer) : ILearnerJournalStore, IAsyncDisposable
 {
-    private readonly Lock _connectLock = new();
-    private Task<ConnectionMultiplexer>? _connecting;
+    private readonly LazyRedisConnection _connection = new(() => ConnectionMultiplexer.ConnectAsync(ConfigurationOptions.Parse(connectionString)));
 
     private Serializer EventSerializer => serializer;
 
@@ -20,46 +20,10 @@ public sealed class RedisLearnerJournalStore(string connectionString, string ser
     /// <summary>The list key of <paramref name="taskId"/>'s journal.</summary>
     public RedisKey KeyOf(string taskId) => $"{serviceId}:learner-journal:{taskId}";
 
-    public async ValueTask DisposeAsync()
-    {
-        Task<ConnectionMultiplexer>? connecting;
-        lock (_connectLock)
-        {
-            connecting = _connecting;
-            _connecting = null;
-        }
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
-        if (connecting is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await (await connecting).DisposeAsync();
-        }
-        catch (RedisException)
-        {
-            // It never connected: nothing to close.
-        }
-    }
-
-    private async Task<IDatabase> DatabaseAsync(CancellationToken cancellationToken)
-    {
-        Task<ConnectionMultiplexer> connecting;
-        lock (_connectLock)
-        {
-            // A failed connect is not cached: the next caller tries again.
-            if (_connecting is null || _connecting.IsFaulted || _connecting.IsCanceled)
-            {
-                _connecting = ConnectionMultiplexer.ConnectAsync(ConfigurationOptions.Parse(connectionString));
-            }
-
-            connecting = _connecting;
-        }
-
-        return (await connecting.WaitAsync(cancellationToken)).GetDatabase();
-    }
+    private async Task<IDatabase> DatabaseAsync(CancellationToken cancellationToken) =>
+        (await _connection.GetAsync(cancellationToken)).GetDatabase();
 
     private sealed class Journal(RedisLearnerJournalStore store, RedisKey key) : ILearnerJournal
     {
