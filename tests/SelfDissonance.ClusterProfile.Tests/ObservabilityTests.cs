@@ -48,7 +48,7 @@ public sealed class ObservabilityTests(ClusterServices services)
         Assert.Equal("SelfDissonance.Tasks.TaskGrain", record.Value.GetProperty("Category").GetString());
         Assert.Contains(record.Value.GetProperty("Scopes").EnumerateArray(), s => s.TryGetProperty("TraceId", out var t) && t.GetString() == trace.ToString());
 
-        // Episodes: their spans and our meter reach the OTLP endpoint.
+        // Episodes (without ids: the episode runner runs them): their spans and our meter reach the OTLP endpoint.
         var data = TwoMoons.Generate(260, seed: 71);
         await silo.Http.BootstrapAsync("observed", data[..120], data[120..220]);
         foreach (var example in data[220..240])
@@ -56,7 +56,7 @@ public sealed class ObservabilityTests(ClusterServices services)
             (await silo.Http.PostAsync("/v1/tasks/observed/episodes", new Client.Contracts.EpisodeRequest(Features(example), TwoMoons.Classes[example.Label]))).EnsureSuccessStatusCode();
         }
 
-        await Eventually.TrueAsync(() => otlp.Received("traces", "IEpisodeGrain/RunAsync") && otlp.Received("traces", "learner ingest"), TimeSpan.FromSeconds(20), "episode spans over OTLP");
+        await Eventually.TrueAsync(() => otlp.Received("traces", "IEpisodeRunnerGrain/RunNewAsync") && otlp.Received("traces", "learner ingest"), TimeSpan.FromSeconds(20), "episode spans over OTLP");
         await Eventually.TrueAsync(() => otlp.Received("metrics", "sd.episodes") && otlp.Received("metrics", "sd.model.accuracy"), TimeSpan.FromSeconds(20), "our meter over OTLP");
 
         // Stream lag, read from Redis: present for every provider's queues, and small on an idle silo.

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 using Orleans.Storage;
 using SelfDissonance.Runtime;
+using SelfDissonance.Telemetry;
 
 namespace SelfDissonance.Episodes;
 
@@ -24,6 +25,8 @@ public sealed class EpisodeRunnerGrain(EpisodePipeline pipeline) : Grain, IEpiso
         _storage ??= ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Episodes);
         try
         {
+            // Orleans traces a grain's own state writes ("write storage"); this one bypasses the grain, so it gets a span here.
+            using var span = SelfDissonanceMetrics.ActivitySource.StartActivity("store episode");
             await _storage.WriteStateAsync(EpisodeGrain.StateName, episode.GetGrainId(), state);
         }
         catch (InconsistentStateException)
