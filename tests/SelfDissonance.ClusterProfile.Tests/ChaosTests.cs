@@ -33,7 +33,9 @@ public sealed class ChaosTests(ClusterServices services, ITestOutputHelper outpu
 
         var victim = cluster.Silos[2];
         var management = client.GetGrain<IManagementGrain>(0);
-        var victimAddress = (await management.GetHosts(true, Ct)).Keys.Single(a => a.Endpoint.Port == victim.SiloPort);
+        // The management grain answers from one silo's membership view, which may not list a just-started silo yet.
+        var hosts = await Eventually.ReturnsAsync(() => management.GetHosts(true, Ct), h => h.Keys.Any(a => a.Endpoint.Port == victim.SiloPort), TimeSpan.FromSeconds(30), "the victim silo in the membership view");
+        var victimAddress = hosts.Keys.Single(a => a.Endpoint.Port == victim.SiloPort);
 
         var load = new GatewayLoad(cluster.Silos, TaskId, data[300..]);
         using var stop = new CancellationTokenSource();

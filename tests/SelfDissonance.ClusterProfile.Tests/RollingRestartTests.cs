@@ -89,7 +89,7 @@ public sealed class RollingRestartTests(ClusterServices services, ITestOutputHel
         var fourth = cluster.AddSilo();
         await fourth.StartAsync(TimeSpan.FromSeconds(60));
         load.AddGateway(fourth);
-        Assert.Contains((await management.GetHosts(true, Ct)).Keys, a => a.Endpoint.Port == fourth.SiloPort);
+        await Eventually.ReturnsAsync(() => management.GetHosts(true, Ct), h => h.Keys.Any(a => a.Endpoint.Port == fourth.SiloPort), TimeSpan.FromSeconds(30), "the new silo in the membership view");
 
         // Counted where the episode grain ran. A finished episode deactivates at once, so the live activation count on a
         // silo stays near the number in flight and says nothing about how many episodes the silo took.
