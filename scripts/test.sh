@@ -24,4 +24,16 @@ echo "==> restore and build"
 dotnet build SelfDissonance.sln -c Release --nologo -v quiet
 echo "==> test"
 # One test module at a time: the cluster-profile tests run several silo processes, and two cores are shared by all.
-dotnet test --solution SelfDissonance.sln -c Release --no-build --max-parallel-test-modules 1 "$@"
+# The output is kept so that a failure is summed up at the end, where a truncated CI log still shows it: the failed
+# tests' messages and stacks, without the silo logs they captured.
+log="$(mktemp)"
+set +e
+dotnet test --solution SelfDissonance.sln -c Release --no-build --max-parallel-test-modules 1 "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" -ne 0 ]; then
+  echo "==> failed tests (message and stack; their captured output is above)"
+  awk '/^failed /{p=1;n=0} p&&/^  (Standard|Error) output/{p=0} p&&n<40{print;n++}' "$log"
+fi
+rm -f "$log"
+exit "$rc"

@@ -352,6 +352,12 @@ public sealed class AdversarialInputTests(GatewayFixture fixture, AdversarialTal
         {
             foreach (var b in body)
             {
+                if (answer.Length > 0 || reading.IsCompleted)
+                {
+                    // Bytes sent after the server closed would make it reset the connection, which can cost the answer.
+                    break;
+                }
+
                 await stream.WriteAsync(new[] { b }, Ct);
                 await Task.Delay(150, Ct);
             }
@@ -361,7 +367,15 @@ public sealed class AdversarialInputTests(GatewayFixture fixture, AdversarialTal
             // The server answered and closed while the body was still coming: what this test wants.
         }
 
-        await reading.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        try
+        {
+            await reading.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        }
+        catch (IOException) when (answer.Length > 0)
+        {
+            // A reset after the answer arrived (a byte was already on its way when the server closed) ends the read.
+        }
+
         var text = Encoding.UTF8.GetString(answer.ToArray());
         var status = (HttpStatusCode)int.Parse(text.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
         tally.Count(status);

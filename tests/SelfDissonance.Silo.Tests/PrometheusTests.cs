@@ -62,7 +62,8 @@ public sealed partial class PrometheusTests(GatewayFixture fixture)
         // The grains publish their readings on a one-second timer, and the exporter caches a scrape for a moment.
         var scrape = await Eventually.ReturnsAsync(
             ScrapeAsync,
-            a => Value(a, "sd_budget_left") == policy.BudgetLeft && Value(a, "sd_model_live_samples", "role=\"proposer\"", "stage=\"production\"") == 30,
+            a => Value(a, "sd_budget_left") == policy.BudgetLeft && Value(a, "sd_model_live_samples", "role=\"proposer\"", "stage=\"production\"") == 30
+                && Value(a, "sd_model_accuracy", "role=\"critic\"", "stage=\"production\"", "kind=\"golden\"") is not null,
             TimeSpan.FromSeconds(15),
             "the task's gauges");
         Assert.Equal(0.02, Value(scrape, "sd_policy_lambda"));

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using SelfDissonance.Learning;
 using SelfDissonance.Testing;
 using static SelfDissonance.Testing.Api;
 
@@ -32,7 +34,13 @@ public sealed partial class ReadmeSessionTests(GatewayFixture fixture, ITestOutp
         await bash.WaitForExitAsync(Ct);
         output.WriteLine(await stdout);
 
-        Assert.True(bash.ExitCode == 0, $"the session failed (exit {bash.ExitCode}): {await stderr}");
+        if (bash.ExitCode != 0)
+        {
+            // The learning cycles' outcomes say why a later step (a rollback, say) found nothing to act on.
+            var learner = await fixture.Host.Services.GetRequiredService<IGrainFactory>().GetGrain<ILearnerGrain>("moons").GetStatusAsync();
+            var cycles = string.Join("\n", learner.RecentCycles.Select(c => $"{c.Cycle} {c.Trigger} {c.Outcome} new={c.NewLabeledRows} at={c.StartedAt:O} took={c.Duration} proposer={c.Proposer?.Outcome}/{string.Join(',', c.Proposer?.Reasons ?? [])} rows={c.Proposer?.LabeledRows} critic={c.Critic?.Outcome} rows={c.Critic?.LabeledRows}"));
+            Assert.Fail($"the session failed (exit {bash.ExitCode}): {await stderr}\nlearner: {learner.LabeledRows} rows, {learner.EventsConsumed} events\ncycles:\n{cycles}");
+        }
         var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(lines, l => l.Contains("\"outcome\":", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("{\"role\":\"proposer\",\"from\":", StringComparison.Ordinal));

@@ -16,6 +16,14 @@ namespace SelfDissonance.Client.Cluster;
 /// </summary>
 internal sealed class GrainApi(IGrainFactory grains, ITaskSchemas schemas, int maxBatch, int maxPredictRows)
 {
+    /// <summary>How long a learn request waits for a learner that takes no events and runs no cycle.</summary>
+    public static readonly TimeSpan LearnerCatchUpLimit = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest a learn request waits for the learner to take the episodes answered before it.</summary>
+    public static readonly TimeSpan LearnerCatchUpCap = TimeSpan.FromMinutes(5);
+
+    private static readonly TimeSpan s_learnerCatchUpPoll = TimeSpan.FromMilliseconds(50);
+
     public async Task<TaskResponse> CreateTaskAsync(CreateTaskRequest body)
     {
         var errors = TaskDefinitionValidator.Validate(body.Id, body.Features, body.Classes);
@@ -162,7 +170,9 @@ internal sealed class GrainApi(IGrainFactory grains, ITaskSchemas schemas, int m
     public async Task<LearnResponse> LearnAsync(string task, string by)
     {
         var snapshot = await RequireBootstrappedAsync(task);
-        var result = await grains.GetGrain<ILearnerGrain>(snapshot.Definition.Id).LearnNowAsync(by);
+        var learner = grains.GetGrain<ILearnerGrain>(snapshot.Definition.Id);
+        await WaitForLearnerAsync(snapshot.Definition.Id, learner);
+        var result = await learner.LearnNowAsync(by);
         await schemas.ChangedAsync(snapshot.Definition.Id);
         return Responses.Learn(result);
     }
@@ -268,6 +278,44 @@ internal sealed class GrainApi(IGrainFactory grains, ITaskSchemas schemas, int m
     public static string EpisodeId(string id) => Ids.IsValidEpisodeId(id)
         ? id
         : throw DomainException.InvalidEpisodeId(id);
+
+    /// <summary>
+    /// Episodes answered before a learn request belong in its cycle, but the learner reads them from a stream, a moment
+    /// later, and not at all while a cycle holds it. Waits until it has consumed as many events as the task counted
+    /// learnable episodes (erased ones are gone from its data). A learner that is neither in a cycle nor consuming for
+    /// <see cref="LearnerCatchUpLimit"/>, or still behind after <see cref="LearnerCatchUpCap"/>, is asked to learn from
+    /// what it has: the wait delays a learn request, never blocks it.
+    /// </summary>
+    private async Task WaitForLearnerAsync(string task, ILearnerGrain learner)
+    {
+        await FlushAllSilosAsync();
+        var learnable = (await grains.GetGrain<IMetaControllerGrain>(task).GetTrafficAsync()).Learnable;
+        var started = TimeProvider.System.GetTimestamp();
+        var progressed = started;
+        var consumed = -1L;
+        while (true)
+        {
+            var status = await learner.GetStatusAsync();
+            if (status.EventsConsumed + status.Erased >= learnable)
+            {
+                return;
+            }
+
+            var now = TimeProvider.System.GetTimestamp();
+            if (status.CycleRunning || status.EventsConsumed != consumed)
+            {
+                consumed = status.EventsConsumed;
+                progressed = now;
+            }
+
+            if (TimeProvider.System.GetElapsedTime(progressed, now) > LearnerCatchUpLimit || TimeProvider.System.GetElapsedTime(started, now) > LearnerCatchUpCap)
+            {
+                return;
+            }
+
+            await Task.Delay(s_learnerCatchUpPoll);
+        }
+    }
 
     private Task FlushAllSilosAsync() => SiloAgents.ForEachAsync(grains, agent => agent.FlushAsync());
 

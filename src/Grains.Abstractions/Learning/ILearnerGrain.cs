@@ -11,11 +11,15 @@ namespace SelfDissonance.Learning;
 public interface ILearnerGrain : IGrainWithStringKey
 {
     /// <summary>Stores the golden set and first training rows, trains proposer v1 and critic v1.</summary>
+    // Training takes seconds to minutes on a busy node; the gateway allows the training routes 10 minutes
+    // (Gateway:TrainingRequestTimeout), so the grain call must not give up at Orleans' default 30 s first.
     [Alias("Bootstrap")]
+    [ResponseTimeout("00:10:00")]
     Task<BootstrapResult> BootstrapAsync(TaskDefinition definition, BootstrapCommand command);
 
     /// <summary>Runs a learning cycle now.</summary>
     [Alias("LearnNow")]
+    [ResponseTimeout("00:10:00")]
     Task<LearningCycleResult> LearnNowAsync(string requestedBy);
 
     // Reads interleave with slow writes (bootstrap, training) so they never queue behind them.

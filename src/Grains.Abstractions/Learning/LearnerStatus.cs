@@ -14,4 +14,5 @@ public sealed record LearnerStatus(
     [property: Id(7)] ImmutableArray<LearningCycleResult> RecentCycles,
     [property: Id(8)] int Quarantined = 0,
     [property: Id(9)] int QuarantineReleased = 0,
-    [property: Id(10)] long Erased = 0);
+    [property: Id(10)] long Erased = 0,
+    [property: Id(11)] bool CycleRunning = false);

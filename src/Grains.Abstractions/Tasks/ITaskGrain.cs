@@ -17,6 +17,7 @@ public interface ITaskGrain : IGrainWithStringKey
     Task<TaskSnapshot?> GetAsync();
 
     [Alias("Bootstrap")]
+    [ResponseTimeout("00:10:00")]
     Task<BootstrapResult> BootstrapAsync(BootstrapCommand command);
 
     [Alias("UpdateStatistics")]

@@ -42,6 +42,9 @@ public sealed partial class LearnerGrain(
     private IGrainTimer? _timer;
     private ILearnerJournal? _journal;
 
+    // A cycle holds the grain, so stream events wait behind it; readers (a learn request catching up) need to know.
+    private bool _cycleRunning;
+
     /// <summary>The events consumed since the last segment, as the journal holds them (oldest first).</summary>
     private List<LearningEvent> _pending = [];
 
@@ -206,7 +209,8 @@ public sealed partial class LearnerGrain(
             state.State.RecentCycles.ToImmutableArray(),
             data?.QuarantinedCount ?? 0,
             data?.ReleasedCount ?? 0,
-            state.State.Erased.Count));
+            state.State.Erased.Count,
+            _cycleRunning));
     }
 
     public async Task<bool> EraseAsync(string episodeId)
@@ -286,6 +290,19 @@ public sealed partial class LearnerGrain(
 
     private async Task<LearningCycleResult> RunCycleAsync(string trigger)
     {
+        _cycleRunning = true;
+        try
+        {
+            return await RunCycleCoreAsync(trigger);
+        }
+        finally
+        {
+            _cycleRunning = false;
+        }
+    }
+
+    private async Task<LearningCycleResult> RunCycleCoreAsync(string trigger)
+    {
         var data = _data!;
         var definition = state.State.Definition!;
         var started = time.GetUtcNow();
@@ -295,7 +312,9 @@ public sealed partial class LearnerGrain(
         var policy = (await meta.GetPolicyAsync()).Policy;
         var shape = new ModelShape(definition.FeatureCount, definition.ClassCount);
 
-        var newLabeled = data.LabeledCount - state.State.ProposerLabeledAtLastTrain;
+        // The rows this cycle trains on are the ones counted now; anything ingested while it runs waits for the next one.
+        var labeledAtStart = data.LabeledCount;
+        var newLabeled = labeledAtStart - state.State.ProposerLabeledAtLastTrain;
         var newPseudo = policy.Lambda > 0 ? data.PseudoSinceCycle(policy.DTarget) : 0;
         var erased = state.State.ErasurePending;
         var trainProposer = newLabeled > 0 || newPseudo > 0 || state.State.ProposerCatchUp > 0 || erased;
@@ -312,10 +331,10 @@ public sealed partial class LearnerGrain(
             // The two candidates are independent: each trains on a thread of its own, so the cycle takes the longer of the two.
             var pseudoRows = 0;
             var proposerTraining = trainProposer
-                ? TrainCandidateAsync(ModelRole.Proposer, _proposerTrainer, TrustRegionSearch.DefaultGrid, shape, data.ProposerRows(policy.Lambda, policy.DTarget, out pseudoRows), data.LabeledCount, pseudoRows, policy, cycle, trigger)
+                ? TrainCandidateAsync(ModelRole.Proposer, _proposerTrainer, TrustRegionSearch.DefaultGrid, shape, data.ProposerRows(policy.Lambda, policy.DTarget, out pseudoRows), labeledAtStart, pseudoRows, policy, cycle, trigger)
                 : null;
             var criticTraining = trainCritic
-                ? TrainCandidateAsync(ModelRole.Critic, _criticTrainer, s_criticGrid, shape, data.CriticRows(), data.LabeledCount, 0, policy, cycle, trigger)
+                ? TrainCandidateAsync(ModelRole.Critic, _criticTrainer, s_criticGrid, shape, data.CriticRows(), labeledAtStart, 0, policy, cycle, trigger)
                 : null;
             // Both finish (and a failure of either is observed) before the cycle goes on or fails.
             await Task.WhenAll(new[] { proposerTraining, criticTraining }.OfType<Task>());
@@ -324,7 +343,7 @@ public sealed partial class LearnerGrain(
                 proposerReport = await proposerTraining;
                 nextState = nextState with
                 {
-                    ProposerLabeledAtLastTrain = proposerReport.Reasons.Contains(RejectionReasons.StoreUnavailable) ? nextState.ProposerLabeledAtLastTrain : data.LabeledCount,
+                    ProposerLabeledAtLastTrain = proposerReport.Reasons.Contains(RejectionReasons.StoreUnavailable) ? nextState.ProposerLabeledAtLastTrain : labeledAtStart,
                     ProposerCatchUp = NextCatchUp(proposerReport, nextState.ProposerCatchUp, newLabeled > 0 || newPseudo > 0),
                 };
             }
@@ -334,8 +353,8 @@ public sealed partial class LearnerGrain(
                 criticReport = await criticTraining;
                 nextState = nextState with
                 {
-                    CriticLabeledAtLastTrain = criticReport.Reasons.Contains(RejectionReasons.StoreUnavailable) ? nextState.CriticLabeledAtLastTrain : data.LabeledCount,
-                    CriticCatchUp = NextCatchUp(criticReport, nextState.CriticCatchUp, data.LabeledCount > state.State.CriticLabeledAtLastTrain),
+                    CriticLabeledAtLastTrain = criticReport.Reasons.Contains(RejectionReasons.StoreUnavailable) ? nextState.CriticLabeledAtLastTrain : labeledAtStart,
+                    CriticCatchUp = NextCatchUp(criticReport, nextState.CriticCatchUp, labeledAtStart > state.State.CriticLabeledAtLastTrain),
                 };
             }
         }
