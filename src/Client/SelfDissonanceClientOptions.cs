@@ -20,6 +20,13 @@ public sealed class SelfDissonanceClientOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ErrorMessage = "SelfDissonance:Client:Timeout must be between 1 ms and 1 h.")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Time limit of one attempt of the calls that train (bootstrap, learn): a cycle on a busy node takes minutes, and the
+    /// gateway allows them 10 minutes. Default 10 min; 1 ms to 1 h.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ErrorMessage = "SelfDissonance:Client:TrainingTimeout must be between 1 ms and 1 h.")]
+    public TimeSpan TrainingTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Retries after the first attempt of an operation that is safe to retry. Default 3; 0 to 10.</summary>
     [Range(0, 10, ErrorMessage = "SelfDissonance:Client:MaxRetries must be between 0 and 10.")]
     public int MaxRetries { get; set; } = 3;
@@ -31,7 +38,7 @@ public sealed class SelfDissonanceClientOptions
     /// <summary>The settings, with the API key redacted.</summary>
     /// <returns>A description safe to log.</returns>
     public override string ToString() =>
-        $"BaseAddress={BaseAddress}, ApiKey={(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")}, Timeout={Timeout}, MaxRetries={MaxRetries}, RetryBaseDelay={RetryBaseDelay}";
+        $"BaseAddress={BaseAddress}, ApiKey={(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")}, Timeout={Timeout}, TrainingTimeout={TrainingTimeout}, MaxRetries={MaxRetries}, RetryBaseDelay={RetryBaseDelay}";
 }
 
 /// <summary>Null, or an absolute http or https address.</summary>

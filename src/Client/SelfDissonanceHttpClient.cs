@@ -88,7 +88,7 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
     public Task<BootstrapResponse> BootstrapAsync(string task, BootstrapRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return SendAsync<BootstrapResponse>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/bootstrap", JsonBody(request), Retry.ConnectOnly, cancellationToken);
+        return SendAsync<BootstrapResponse>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/bootstrap", JsonBody(request), Retry.ConnectOnly, cancellationToken, _options.TrainingTimeout);
     }
 
     /// <inheritdoc />
@@ -114,7 +114,7 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
             return Csv(new LeaveOpenStreamContent(csv));
         }
 
-        return SendAsync<BootstrapResponse>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/bootstrap", Body, csv.CanSeek ? Retry.ConnectOnly : Retry.None, cancellationToken);
+        return SendAsync<BootstrapResponse>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/bootstrap", Body, csv.CanSeek ? Retry.ConnectOnly : Retry.None, cancellationToken, _options.TrainingTimeout);
     }
 
     /// <inheritdoc />
@@ -174,7 +174,7 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
 
     /// <inheritdoc />
     public Task<LearnResponse> LearnAsync(string task, CancellationToken cancellationToken = default) =>
-        SendAsync<LearnResponse>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/learn", null, Retry.ConnectOnly, cancellationToken);
+        SendAsync<LearnResponse>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/learn", null, Retry.ConnectOnly, cancellationToken, _options.TrainingTimeout);
 
     /// <inheritdoc />
     public Task<ModelsResponse> ListModelsAsync(string task, CancellationToken cancellationToken = default) =>
@@ -348,9 +348,9 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
         throw ToException(response, body);
     }
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, Func<HttpContent>? body, Retry retry, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, Func<HttpContent>? body, Retry retry, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        using var response = await SendCoreAsync(method, path, body, retry, cancellationToken).ConfigureAwait(false);
+        using var response = await SendCoreAsync(method, path, body, retry, cancellationToken, timeout).ConfigureAwait(false);
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
@@ -369,8 +369,9 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
     }
 
     /// <summary>Sends with the retry policy; returns the last answer (success or not) or throws <c>unreachable</c>.</summary>
-    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string path, Func<HttpContent>? body, Retry retry, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string path, Func<HttpContent>? body, Retry retry, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
+        var limit = timeout ?? _options.Timeout;
         var uri = new Uri(_baseAddress, path);
         var retries = retry == Retry.None ? s_once : _retries;
         var attempts = 0;
@@ -386,7 +387,7 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
                     request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(ProblemJson));
                     AddApiKey(request);
                     using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(token);
-                    attemptTimeout.CancelAfter(_options.Timeout);
+                    attemptTimeout.CancelAfter(limit);
                     HttpResponseMessage response;
                     try
                     {
@@ -394,7 +395,7 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
                     }
                     catch (OperationCanceledException e) when (!token.IsCancellationRequested)
                     {
-                        throw new TimeoutException($"{method} {uri} did not answer within {_options.Timeout.TotalMilliseconds:0} ms.", e);
+                        throw new TimeoutException($"{method} {uri} did not answer within {limit.TotalMilliseconds:0} ms.", e);
                     }
 
                     // The last attempt's answer is returned as it is, so the caller sees the service's problem.

@@ -117,6 +117,26 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task Training_calls_wait_for_TrainingTimeout_not_Timeout()
+    {
+        // Every answer takes 1 s: longer than Timeout, well within TrainingTimeout.
+        await using var stub = new StubServer(async (n, context) =>
+        {
+            await Task.Delay(1000, CancellationToken.None);
+            await StubServer.Problem(context, 409, "stub_answered");
+        });
+        using var http = new HttpClient();
+        var client = Client(http, stub.BaseAddress, maxRetries: 0, timeout: TimeSpan.FromMilliseconds(300));
+
+        var learn = await Assert.ThrowsAsync<SelfDissonanceException>(() => client.LearnAsync("t", Ct));
+        var read = await Assert.ThrowsAsync<SelfDissonanceException>(() => client.GetTaskAsync("t", Ct));
+
+        Assert.Equal((409, "stub_answered"), (learn.Status, learn.Reason));
+        Assert.Equal(SelfDissonanceException.UnreachableReason, read.Reason);
+        Assert.IsType<TimeoutException>(read.InnerException);
+    }
+
+    [Fact]
     public async Task The_api_key_is_sent_on_every_attempt()
     {
         await using var stub = StubServer.Statuses(503, 200);

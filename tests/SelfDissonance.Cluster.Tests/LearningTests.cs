@@ -8,7 +8,7 @@ namespace SelfDissonance.Cluster.Tests;
 
 public sealed class LearningTests(ClusterFixture fixture, ITestOutputHelper output)
 {
-    private static readonly TimeSpan s_streamTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_streamTimeout = TimeSpan.FromSeconds(180);
     private readonly IClusterClient _client = fixture.Client;
 
     [Fact]
