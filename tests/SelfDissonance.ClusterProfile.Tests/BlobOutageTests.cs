@@ -17,6 +17,8 @@ public sealed class BlobOutageTests(ClusterServices services)
         {
             ["SelfDissonance__Blob__MaxRetries"] = "1",
             ["SelfDissonance__Blob__NetworkTimeout"] = "00:00:02",
+            // Learning only when asked, so no timer cycle takes a learn request's rows first.
+            ["SelfDissonance__Learning__CycleInterval"] = "00:10:00",
         });
         await cluster.StartAsync();
         var http = cluster.Silos[0].Http;

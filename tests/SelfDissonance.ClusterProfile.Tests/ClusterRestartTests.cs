@@ -13,7 +13,8 @@ public sealed class ClusterRestartTests(ClusterServices services)
     [Fact]
     public async Task Models_policy_registry_history_and_episodes_survive_a_restart_of_the_whole_cluster()
     {
-        await using var cluster = new ProcessCluster(services, silos: 2);
+        // Learning only when asked: a timer cycle between the learner's catch-up and the learn request would leave it nothing.
+        await using var cluster = new ProcessCluster(services, silos: 2, new Dictionary<string, string?> { ["SelfDissonance__Learning__CycleInterval"] = "00:10:00" });
         await cluster.StartAsync();
         var a = cluster.Silos[0].Http;
         var b = cluster.Silos[1].Http;
