@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 8's memory target: a task with many stored episode records (default 1,000,000), left idle, does not keep them in
 # silo memory. Runs one embedded-default silo (File state), drives episodes through the cluster client until the task
-# counts N, then idles and prints the silo's resident memory and GC heap at each step, and what is on disk.
+# counts N, then idles and prints the silo's resident memory and GC heap at each step, what is on disk, and what the
+# heap holds (SD_HEAP_TOP types, default 20; SD_HEAP_PATH_TO=TypeName also prints why one such object is alive).
 # Usage: bash scripts/bench-idle-memory.sh [N] [idle-seconds]   (needs jq; about 3 min per million on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +50,12 @@ for t in $(seq 30 30 "$idle"); do
   sleep 30
   memory "idle ${t} s"
 done
+dotnet benchmarks/SelfDissonance.Benchmarks/bin/Release/net10.0/SelfDissonance.Benchmarks.dll gc --pid "$silo"
+sleep 2
+memory "after a forced full collection"
 echo "learner: $(sdctl --json metrics "$task" | jq -c .learner)"
 echo "on disk: $(du -sh "$data" | cut -f1) in $(find "$data" -type f | wc -l) files"
+echo "==> what the silo's heap holds (a heap dump read with ClrMD; live = reachable from a GC root)"
+dotnet benchmarks/SelfDissonance.Benchmarks/bin/Release/net10.0/SelfDissonance.Benchmarks.dll heap --pid "$silo" --top "${SD_HEAP_TOP:-20}" \
+  ${SD_HEAP_PATH_TO:+--path-to "$SD_HEAP_PATH_TO"}
 rm -rf "$data"

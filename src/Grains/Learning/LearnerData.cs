@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using SelfDissonance.Learning.Ml;
 using SelfDissonance.Tasks;
@@ -21,8 +22,10 @@ public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates, dou
     private readonly HashSet<string> _labeledIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PseudoRecord> _pseudo = new(StringComparer.Ordinal);
     private readonly Queue<string> _pseudoOrder = new();
-    private readonly HashSet<string> _episodes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _consumed = new(StringComparer.Ordinal);
+    // Every episode id ever ingested, for exactly-once: a task keeps this for its whole life (a million episodes is a
+    // million entries), so it holds a 128-bit hash of each id (about 28 bytes) instead of the id string and its set
+    // entry (about 150 bytes). Two ids share a hash with probability about n²/2¹²⁹: 10⁻²⁷ at a million.
+    private readonly HashSet<UInt128> _episodes = [];
     private readonly Queue<(string? Id, float[] Features)> _recent = new();
     private long _cycleMark;
 
@@ -75,7 +78,7 @@ public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates, dou
     }
 
     /// <summary>How many times an episode event with this id was ingested (0 or 1: duplicates are refused).</summary>
-    public int ConsumedCount(string episodeId) => _consumed.GetValueOrDefault(episodeId);
+    public int ConsumedCount(string episodeId) => _episodes.Contains(IdKey(episodeId)) ? 1 : 0;
 
     /// <summary>Ground-truth rows carrying this episode id (0 or 1).</summary>
     public int LabeledCountFor(string episodeId) => _labeledIds.Contains(episodeId) ? 1 : 0;
@@ -92,14 +95,13 @@ public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates, dou
         switch (e.Kind)
         {
             case LearningEventKind.Episode:
-                if (!_episodes.Add(e.EpisodeId))
+                if (!_episodes.Add(IdKey(e.EpisodeId)))
                 {
                     Duplicates++;
                     return false;
                 }
 
                 Sequence++;
-                Count(e.EpisodeId);
                 var features = ToArray(e.Features);
                 Remember(e.EpisodeId, features);
                 if (Sequence > _cycleMark)
@@ -190,7 +192,7 @@ public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates, dou
     /// <summary>Removes every trace of an episode (row, quarantine, pseudo-label, recent input); false when it held none.</summary>
     public bool Erase(string episodeId)
     {
-        var found = _episodes.Contains(episodeId) || _labeledIds.Contains(episodeId);
+        var found = _episodes.Contains(IdKey(episodeId)) || _labeledIds.Contains(episodeId);
         _erased.Add(episodeId);
         _labeled.RemoveAll(l => l.EpisodeId == episodeId);
         _labeledIds.Remove(episodeId);
@@ -254,7 +256,7 @@ public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates, dou
     private static string InputKey(float[] features, int label) =>
         $"{label}:{Convert.ToBase64String(MemoryMarshal.AsBytes(features.AsSpan()))}";
 
-    private void Count(string id) => _consumed[id] = _consumed.GetValueOrDefault(id) + 1;
+    private static UInt128 IdKey(string id) => XxHash128.HashToUInt128(MemoryMarshal.AsBytes(id.AsSpan()));
 
     private void Remember(string id, float[] features)
     {

@@ -29,4 +29,11 @@ public sealed class RuntimeOptions
     /// <summary>Least time between two history samples of a task (traffic, lambda, budget, accuracy per version).</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan HistorySampleInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long the embedded profile's memory streams keep a message in their cache after it arrived: the most a
+    /// consumer (the learner in a long cycle) may lag before it misses events. Then it goes, traffic or not.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan StreamCacheRetention { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -7,6 +7,7 @@ using Orleans.Storage;
 using SelfDissonance.Learning.Journal;
 using SelfDissonance.Models;
 using SelfDissonance.Storage;
+using SelfDissonance.Streaming;
 
 namespace SelfDissonance.Runtime;
 
@@ -54,7 +55,7 @@ public static class SiloBuilderExtensions
         }
         else
         {
-            AddEmbeddedServices(silo, options);
+            AddEmbeddedServices(silo, options, runtime);
         }
 
         // Grain calls carry the caller's trace context, so one trace follows an episode from the gateway through the grains.
@@ -63,7 +64,7 @@ public static class SiloBuilderExtensions
         return silo;
     }
 
-    private static void AddEmbeddedServices(ISiloBuilder silo, SelfDissonanceOptions options)
+    private static void AddEmbeddedServices(ISiloBuilder silo, SelfDissonanceOptions options, RuntimeOptions runtime)
     {
         var services = silo.Services;
         services.AddSingleton<IArtifactStore>(sp =>
@@ -93,38 +94,42 @@ public static class SiloBuilderExtensions
         // One silo: reminders only need to outlive an activation, not the process (a restart re-runs pending work on activation).
         silo.UseInMemoryReminderService();
         silo.AddMemoryGrainStorage(StorageNames.PubSub);
-        silo.AddMemoryStreams(StreamNames.Provider, streams =>
+        silo.AddReleasingMemoryStreams(StreamNames.Provider, streams =>
         {
             streams.ConfigurePartitioning(8);
             // Implicit subscriptions only: no pub-sub state per queued episode's stream.
             streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
             // Queue-path streams are one per episode id; forget idle ones quickly so they do not pile up in memory.
             streams.ConfigurePullingAgent(o => o.Configure(a => a.StreamInactivityPeriod = TimeSpan.FromMinutes(2)));
-            LimitCache(streams);
+            LimitCache(streams, runtime.StreamCacheRetention);
         });
-        silo.AddMemoryStreams(StreamNames.ControlProvider, streams =>
+        silo.AddReleasingMemoryStreams(StreamNames.ControlProvider, streams =>
         {
             streams.ConfigurePartitioning(1);
-            LimitCache(streams);
+            LimitCache(streams, runtime.StreamCacheRetention);
         });
-        silo.AddMemoryStreams(StreamNames.EventsProvider, streams =>
+        silo.AddReleasingMemoryStreams(StreamNames.EventsProvider, streams =>
         {
             streams.ConfigurePartitioning(1);
-            LimitCache(streams);
+            LimitCache(streams, runtime.StreamCacheRetention);
         });
     }
 
     /// <summary>
-    /// Memory streams keep every message in their cache until it is both 5 minutes in the cache and 30 minutes older
-    /// than the newest (Orleans' defaults): under a steady few thousand episodes a second that is millions of learning
-    /// events held after delivery, and the working set grows for half an hour. A consumer more than a minute behind is
-    /// far outside anything measured (the learner ingests each event in microseconds and pauses seconds for a cycle).
+    /// Memory streams keep a message until it has been in the cache for DataMinTimeInCache and is DataMaxAgeInCache older
+    /// than the newest message (Orleans' defaults: 5 and 30 minutes). Under a steady few thousand episodes a second that
+    /// held millions of delivered learning events, and since the age is relative to the newest message, an idle silo
+    /// kept its last half hour of traffic for good (after a million episodes, the last minute was 130 MB of pooled
+    /// buffers). Here every message stays one minute, the lag a consumer may have (the learner ingests an event in
+    /// microseconds and pauses seconds for a cycle; <see cref="RuntimeOptions.StreamCacheRetention"/>), and then goes,
+    /// traffic or not; the newest message stays as the cache's position. The blocks it was in go back to the garbage
+    /// collector (<see cref="ReleasingMemoryStreams"/>).
     /// </summary>
-    private static void LimitCache(ISiloMemoryStreamConfigurator streams) =>
+    private static void LimitCache(ISiloMemoryStreamConfigurator streams, TimeSpan retention) =>
         streams.ConfigureCacheEviction(o => o.Configure(e =>
         {
-            e.DataMinTimeInCache = TimeSpan.FromSeconds(30);
-            e.DataMaxAgeInCache = TimeSpan.FromMinutes(1);
+            e.DataMinTimeInCache = retention;
+            e.DataMaxAgeInCache = TimeSpan.Zero;
         }));
 
     private static void AddFileStorage(IServiceCollection services, string name, SelfDissonanceOptions options) =>
