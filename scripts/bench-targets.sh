@@ -3,6 +3,7 @@
 # learning cycle on 10,000 labeled rows with the serving p99 beside it, and the silo's working set. Prints one line per
 # figure and leaves every JSON report in the folder it names.
 #   scripts/bench-targets.sh [SECONDS=20]
+# SD_HEAP_TOP=N also prints what the silo's heap holds at the end (N types; SD_HEAP_PATH_TO=TypeName: who holds those).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Every /v1 route needs an API key: the silo is started with this admin key, sdctl, curl and wrk send it.
@@ -32,8 +33,11 @@ done
 
 echo "==> one embedded-default silo (File state) on $url"
 data="$(mktemp -d -t sd-bench-data-XXXXXX)"
+# The per-key rate limit (10,000/s by default) is raised: one key drives every load below, and /predict of one row goes
+# past 10,000/s (answered 429 rate_limited otherwise).
 SelfDissonance__DataDirectory="$data" SelfDissonance__Silo__SiloPort=11390 SelfDissonance__Silo__GatewayPort=30390 \
   SelfDissonance__Learning__CycleInterval=01:00:00 ASPNETCORE_URLS="$url" Logging__LogLevel__Default=Warning \
+  SelfDissonance__Security__PermitsPerSecond=1000000 SelfDissonance__Security__BurstPermits=2000000 \
   dotnet src/Silo/bin/Release/net10.0/SelfDissonance.Silo.dll >"$out/silo.log" 2>&1 &
 silo=$!
 until curl -fsS -o /dev/null "$url/readyz" 2>/dev/null; do sleep 0.3; done
@@ -77,5 +81,12 @@ sdctl --json learn learn10k >"$out/learn.json"
 wait "$bench"
 line "serving at 200/s, learning cycle running" "$out/serving-learning.json"
 jq -r '"learning cycle: \(.durationMs) ms on \(.newLabeledRows) new labeled rows, outcome \(.outcome) \(.reasons)"' "$out/learn.json"
-echo "silo working set now: $(curl -fsS -H "X-Api-Key: $SD_API_KEY" "$url/metrics" | awk '/^dotnet_process_memory_working_set_bytes/ {printf "%.0f MB", $2 / 1048576}')"
+working_set() { curl -fsS -H "X-Api-Key: $SD_API_KEY" "$url/metrics" | awk '/^dotnet_process_memory_working_set_bytes/ {printf "%.0f MB", $2 / 1048576}'; }
+echo "silo working set now: $(working_set)"
+dotnet "$bench_dll" gc --pid "$silo" 2>/dev/null
+sleep 1
+echo "silo working set after a forced full collection: $(working_set)"
+if [ -n "${SD_HEAP_TOP:-}" ]; then
+  dotnet "$bench_dll" heap --pid "$silo" --top "$SD_HEAP_TOP" ${SD_HEAP_PATH_TO:+--path-to "$SD_HEAP_PATH_TO"}
+fi
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); reports in $out"

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -31,6 +32,7 @@ public sealed partial class LearnerGrain(
     TaskRuntimeCache cache,
     IOptions<LearningOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<LearnerGrain> logger) : Grain, ILearnerGrain, IStreamSubscriptionObserver, IAsyncObserver<LearningEvent>
 {
     private static readonly IReadOnlyList<double> s_criticGrid = [1, 4, 16];
@@ -295,6 +297,11 @@ public sealed partial class LearnerGrain(
         {
             return await RunCycleCoreAsync(trigger);
         }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            LogCycleStopped(logger, TaskId, state.State.Cycle + 1, trigger);
+            throw;
+        }
         finally
         {
             _cycleRunning = false;
@@ -490,7 +497,10 @@ public sealed partial class LearnerGrain(
         {
             (search, goldenAccuracy, productionAccuracy) = await LearningThread.RunAsync(() =>
             {
-                var s = new TrustRegionSearch(grid).Run(trainer, shape, rows, production?.Predictor, reference, anchors, policy.KlEps);
+                // A stopping silo waits for the grain's running call before it deactivates it: the search ends at the
+                // next fit instead of running its whole grid (tens of seconds on a busy node). The events are in the
+                // journal, so the next activation's cycle trains on them.
+                var s = new TrustRegionSearch(grid).Run(trainer, shape, rows, production?.Predictor, reference, anchors, policy.KlEps, lifetime.ApplicationStopping);
                 return (s, GoldenEvaluator.Accuracy(s.Model.Predictor, _golden), production is null ? 0 : GoldenEvaluator.Accuracy(production.Predictor, _golden));
             });
         }
@@ -744,6 +754,9 @@ public sealed partial class LearnerGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task} learning cycle {Cycle} ({Trigger}): {Outcome} [{Reasons}] proposer golden {Golden:P2}, KL {Kl:F4}, {Milliseconds:F0} ms")]
     private static partial void LogCycle(ILogger logger, string task, long cycle, string trigger, string outcome, string reasons, double? golden, double? kl, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task} learning cycle {Cycle} ({Trigger}) stopped between fits: the silo is shutting down; its rows stay pending for the next activation")]
+    private static partial void LogCycleStopped(ILogger logger, string task, long cycle, string trigger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Task}: promoting the {Role} candidate failed (artifact store or registry unavailable); the rows stay pending for the next cycle")]
     private static partial void LogPromotionFailed(ILogger logger, Exception exception, string task, string role);

@@ -25,9 +25,11 @@ public sealed class TrustRegionSearch(IReadOnlyList<double> anchorGrid)
         ModelPredictor? production,
         IReadOnlyList<float[]> reference,
         IReadOnlyList<float[]> anchorInputs,
-        double klEps)
+        double klEps,
+        CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
+        cancellationToken.ThrowIfCancellationRequested();
         var plain = trainer.Fit(shape, rows);
         if (production is null || reference.Count == 0)
         {
@@ -55,6 +57,8 @@ public sealed class TrustRegionSearch(IReadOnlyList<double> anchorGrid)
                 anchored.Add(a with { Weight = (float)(alpha * a.Weight) });
             }
 
+            // A fit cannot be interrupted, but the search can stop between fits (a silo stopping does not wait for it).
+            cancellationToken.ThrowIfCancellationRequested();
             var candidate = trainer.Fit(shape, anchored);
             fits++;
             var candidateKl = Divergence.MeanKl(oldProbabilities, Score(candidate.Predictor, reference));
