@@ -14,6 +14,7 @@ public static class BenchmarkConfigs
         typeof(PredictionBenchmarks),
         typeof(SerializationBenchmarks),
         typeof(PipelineBenchmarks),
+        typeof(GrainReferenceBenchmarks),
     ];
 
     public static IConfig Smoke(string artifacts) => ManualConfig.CreateMinimumViable()

@@ -16,6 +16,11 @@ namespace SelfDissonance.Client.Cluster;
 /// </summary>
 internal sealed class GrainApi(IGrainFactory grains, ITaskSchemas schemas, int maxBatch, int maxPredictRows)
 {
+    // Stateless workers with a fixed key: one reference each, made on first use. Making one costs about 1.7 µs and 1.1 KB
+    // (Orleans resolves the interface type every time; GrainReferenceBenchmarks), on every episode and prediction.
+    private IEpisodeRunnerGrain? _runner;
+    private IProposerGrain? _proposer;
+
     /// <summary>How long a learn request waits for a learner that takes no events and runs no cycle.</summary>
     public static readonly TimeSpan LearnerCatchUpLimit = TimeSpan.FromSeconds(10);
 
@@ -67,7 +72,7 @@ internal sealed class GrainApi(IGrainFactory grains, ITaskSchemas schemas, int m
         // An id the caller chose may be retried or raced: the episode grain runs it once. An id made up here is known to
         // no one yet, so the runner takes it without an activation of its own.
         var result = body?.Id is null
-            ? await grains.GetGrain<IEpisodeRunnerGrain>(0).RunNewAsync(request)
+            ? await (_runner ??= grains.GetGrain<IEpisodeRunnerGrain>(0)).RunNewAsync(request)
             : await grains.GetGrain<IEpisodeGrain>(request.EpisodeId).RunAsync(request);
         return Responses.Episode(result, schema.Definition);
     }
@@ -100,7 +105,7 @@ internal sealed class GrainApi(IGrainFactory grains, ITaskSchemas schemas, int m
     public async Task<PredictResponse> PredictAsync(string task, PredictRequest body)
     {
         var schema = await schemas.ForServingAsync(TaskId(task));
-        var result = await grains.GetGrain<IProposerGrain>(0).PredictBatchAsync(schema.Definition.Id, [FeatureMapper.Map(schema, body.Features)]);
+        var result = await (_proposer ??= grains.GetGrain<IProposerGrain>(0)).PredictBatchAsync(schema.Definition.Id, [FeatureMapper.Map(schema, body.Features)]);
         return Prediction(result.Predictions[0], result.Version, schema);
     }
 
@@ -118,7 +123,7 @@ internal sealed class GrainApi(IGrainFactory grains, ITaskSchemas schemas, int m
             vectors.Add(FeatureMapper.Map(schema, rows[i]?.Features, $"[{i}].features"));
         }
 
-        var batch = await grains.GetGrain<IProposerGrain>(0).PredictBatchAsync(schema.Definition.Id, vectors.MoveToImmutable());
+        var batch = await (_proposer ??= grains.GetGrain<IProposerGrain>(0)).PredictBatchAsync(schema.Definition.Id, vectors.MoveToImmutable());
         return [.. batch.Predictions.Select(p => Prediction(p, batch.Version, schema))];
     }
 

@@ -15,6 +15,13 @@ namespace SelfDissonance.Episodes;
 /// </summary>
 public sealed class EpisodePipeline(TaskRuntimeCache cache, SiloCounters counters, SiloEventBuffer events, TimeProvider time, ILogger<EpisodePipeline> logger)
 {
+    // The three stateless workers have a fixed key: one reference each, made on first use (a race makes an equal one).
+    // Making one costs about 1.7 µs and 1.1 KB, because Orleans resolves the interface type every time
+    // (GrainReferenceBenchmarks); three per episode were about 2% of its CPU and a tenth of what it allocated.
+    private IProposerGrain? _proposer;
+    private ICriticGrain? _critic;
+    private ISafetyGateGrain? _gate;
+
     /// <summary>Runs the models and the gate and publishes a learnable episode. Stores nothing: the caller stores the record.</summary>
     /// <returns>The completed record, whether its learning event is published (true for a blocked episode: nothing to
     /// publish), and the label's class index (-1 without a label).</returns>
@@ -34,9 +41,9 @@ public sealed class EpisodePipeline(TaskRuntimeCache cache, SiloCounters counter
         using var activity = SelfDissonanceMetrics.ActivitySource.StartActivity("episode");
         activity?.SetTag("sd.task", request.TaskId);
         activity?.SetTag("sd.episode", request.EpisodeId);
-        var proposal = await grains.GetGrain<IProposerGrain>(0).ProposeAsync(request.TaskId, request.EpisodeId, request.Features);
-        var critique = await grains.GetGrain<ICriticGrain>(0).CritiqueAsync(request.TaskId, request.Features, proposal.Prediction);
-        var verdict = await grains.GetGrain<ISafetyGateGrain>(0).CheckAsync(new GateRequest(request.TaskId, request.Features, request.Label, critique.Dissonance));
+        var proposal = await (_proposer ??= grains.GetGrain<IProposerGrain>(0)).ProposeAsync(request.TaskId, request.EpisodeId, request.Features);
+        var critique = await (_critic ??= grains.GetGrain<ICriticGrain>(0)).CritiqueAsync(request.TaskId, request.Features, proposal.Prediction);
+        var verdict = await (_gate ??= grains.GetGrain<ISafetyGateGrain>(0)).CheckAsync(new GateRequest(request.TaskId, request.Features, request.Label, critique.Dissonance));
         if (activity is not null)
         {
             activity.SetTag("sd.dissonance", critique.Dissonance);
