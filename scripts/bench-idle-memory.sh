@@ -8,18 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-1000000}"
 idle="${2:-180}"
-export SD_API_KEY="${SD_API_KEY:-sd-bench-admin-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')}"
-export SD_ADMIN_KEY="$SD_API_KEY"
 out="$(mktemp -d -t sd-idle-XXXXXX)"
 data="$(mktemp -d -t sd-idle-data-XXXXXX)"
 port=5392
-url="http://127.0.0.1:$port"
-silo=""
-trap '[ -n "$silo" ] && kill "$silo" 2>/dev/null; wait 2>/dev/null || true' EXIT
-
-echo "==> build (Release)"
-dotnet build SelfDissonance.sln -c Release --nologo -v quiet >/dev/null
-sdctl() { dotnet src/Cli/bin/Release/net10.0/sdctl.dll --url "$url" "$@"; }
+source scripts/bench-common.sh
 memory() { # label
   local rss heap
   rss=$(( $(ps -o rss= -p "$silo") / 1024 ))
@@ -50,12 +42,12 @@ for t in $(seq 30 30 "$idle"); do
   sleep 30
   memory "idle ${t} s"
 done
-dotnet benchmarks/SelfDissonance.Benchmarks/bin/Release/net10.0/SelfDissonance.Benchmarks.dll gc --pid "$silo"
+dotnet "$bench_dll" gc --pid "$silo"
 sleep 2
 memory "after a forced full collection"
 echo "learner: $(sdctl --json metrics "$task" | jq -c .learner)"
 echo "on disk: $(du -sh "$data" | cut -f1) in $(find "$data" -type f | wc -l) files"
 echo "==> what the silo's heap holds (a heap dump read with ClrMD; live = reachable from a GC root)"
-dotnet benchmarks/SelfDissonance.Benchmarks/bin/Release/net10.0/SelfDissonance.Benchmarks.dll heap --pid "$silo" --top "${SD_HEAP_TOP:-20}" \
+dotnet "$bench_dll" heap --pid "$silo" --top "${SD_HEAP_TOP:-20}" \
   ${SD_HEAP_PATH_TO:+--path-to "$SD_HEAP_PATH_TO"}
 rm -rf "$data"

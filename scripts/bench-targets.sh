@@ -6,20 +6,10 @@
 # SD_HEAP_TOP=N also prints what the silo's heap holds at the end (N types; SD_HEAP_PATH_TO=TypeName: who holds those).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Every /v1 route needs an API key: the silo is started with this admin key, sdctl, curl and wrk send it.
-export SD_API_KEY="${SD_API_KEY:-sd-bench-admin-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')}"
-export SD_ADMIN_KEY="$SD_API_KEY"
 secs="${1:-20}"
 out="$(mktemp -d -t sd-bench-XXXXXX)"
 port=5390
-url="http://127.0.0.1:$port"
-silo=""
-trap '[ -n "$silo" ] && kill "$silo" 2>/dev/null; wait 2>/dev/null || true' EXIT
-
-echo "==> build (Release)"
-dotnet build SelfDissonance.sln -c Release --nologo -v quiet >/dev/null
-sdctl() { dotnet src/Cli/bin/Release/net10.0/sdctl.dll --url "$url" "$@"; }
-bench_dll=benchmarks/SelfDissonance.Benchmarks/bin/Release/net10.0/SelfDissonance.Benchmarks.dll
+source scripts/bench-common.sh
 line() { # name file
   jq -r --arg n "$1" '"\($n): \(.throughput) req/s, p50 \(.latencyMs.p50 // .latencyMs.P50) ms, p99 \(.latencyMs.p99 // .latencyMs.P99) ms, p99.9 \(.latencyMs.p999 // .latencyMs.P999) ms, errors \(.errors)" + (if .server then ", server CPU \(.server.cpuPercent)% (\(.server.cpuMicrosPerRequest) µs/req), working set peak \(.server.workingSetPeakMb) MB" else "" end) + (if .cpuMicrosPerEpisode then ", process CPU \(.processCpuPercent)% (\(.cpuMicrosPerEpisode) µs/episode), working set \(.workingSetMb) MB" else "" end)' "$2"
 }
