@@ -45,7 +45,6 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var httpPort = FreePort.Next();
         var settings = new Dictionary<string, string?>
         {
             ["SelfDissonance:DataDirectory"] = _data.Path,
@@ -63,13 +62,15 @@ public sealed class GatewayHost : IAsyncDisposable
             settings[key] = value;
         }
 
-        _app = SiloApp.Build(["--urls", $"http://127.0.0.1:{httpPort}"], b =>
+        // Port 0: Kestrel takes a free port as it binds. A port picked beforehand could be taken by another process in
+        // between (seen in CI: "address already in use").
+        _app = SiloApp.Build(["--urls", "http://127.0.0.1:0"], b =>
         {
             b.Configuration.AddInMemoryCollection(settings);
             _configure?.Invoke(b);
         });
         await _app.StartAsync();
-        BaseAddress = new Uri($"http://127.0.0.1:{httpPort}");
+        BaseAddress = new Uri(_app.Urls.Single());
         Http = TestKeys.Client(BaseAddress, AdminKey);
     }
 
