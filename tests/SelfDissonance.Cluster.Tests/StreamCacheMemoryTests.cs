@@ -24,7 +24,8 @@ public sealed class StreamCacheMemoryTests
             streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             streams.ConfigureCacheEviction(o => o.Configure(e =>
             {
-                e.DataMinTimeInCache = TimeSpan.FromSeconds(1);
+                // Long enough that nothing is evicted (and its block reused) while the test publishes on a busy machine.
+                e.DataMinTimeInCache = TimeSpan.FromSeconds(10);
                 e.DataMaxAgeInCache = TimeSpan.Zero;
             }));
         }));
@@ -50,7 +51,7 @@ public sealed class StreamCacheMemoryTests
         var held = await Eventually.ReturnsAsync(
             () => Task.FromResult(pool.Held),
             h => h <= ReleasingBlockPool.MaxFree + 1,
-            TimeSpan.FromSeconds(30),
+            TimeSpan.FromSeconds(60),
             $"the cache releasing all but {ReleasingBlockPool.MaxFree} free blocks and the one holding the newest message");
         Assert.True(pool.Created >= 20, $"{pool.Created} blocks made");
         Assert.InRange(held, 1, ReleasingBlockPool.MaxFree + 1);
