@@ -2,18 +2,39 @@
 # Starts N silo processes of the cluster profile on loopback (default 3), each with its own silo, gateway and HTTP
 # port, sharing the Redis and Azurite from scripts/services.sh. Logs in .data/cluster/silo-<i>.log.
 #   scripts/cluster.sh [N]      start (silo i: HTTP 5080+i, silo port 11111+i, gateway 30000+i; i from 0)
-#   scripts/cluster.sh stop     stop every silo it started (SIGTERM: they leave the cluster cleanly)
+#   scripts/cluster.sh stop     stop every silo it started (SIGTERM: they leave the cluster cleanly) and wait until they exit
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=.data/cluster
 mkdir -p "$dir"
 
 if [ "${1:-}" = "stop" ]; then
+  # SIGTERM to every silo, then wait until each has exited: a silo ends itself once its stop budget
+  # (SelfDissonance:Silo:ShutdownTimeout, 30 s by default) is spent, so this returns within about that. Only a silo
+  # still there 15 s after that gets SIGKILL.
+  pids=()
   for f in "$dir"/silo-*.pid; do
     [ -f "$f" ] || continue
-    kill -TERM "$(cat "$f")" 2>/dev/null && echo "stopping $(basename "$f" .pid)"
+    pid="$(cat "$f")"
+    if kill -TERM "$pid" 2>/dev/null; then
+      echo "stopping $(basename "$f" .pid) (pid $pid)"
+      pids+=("$pid")
+    fi
     rm -f "$f"
   done
+  budget="${SelfDissonance__Silo__ShutdownTimeout:-00:00:30}"
+  limit=$(( $(echo "$budget" | awk -F: '{print int($1*3600 + $2*60 + $3)}') + 15 ))
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 $((limit * 10))); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "pid $pid still running after ${limit} s: SIGKILL" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+  [ "${#pids[@]}" -eq 0 ] || echo "all silos stopped"
   exit 0
 fi
 

@@ -20,6 +20,9 @@ internal sealed class RedisStreamBatchContainer : IBatchContainer
     [NonSerialized]
     private RedisValue _entryId;
 
+    [NonSerialized]
+    private volatile bool _handedToConsumer;
+
     public RedisStreamBatchContainer(StreamId streamId, List<object> events, Dictionary<string, object>? requestContext)
     {
         StreamId = streamId;
@@ -44,6 +47,12 @@ internal sealed class RedisStreamBatchContainer : IBatchContainer
 
     internal long Sequence => _token?.SequenceNumber ?? -1;
 
+    /// <summary>
+    /// Whether the pulling agent started delivering this batch to a consumer: it imports the request context right
+    /// before every delivery call, on the cached instance. A batch the cache purges without this never reached anyone.
+    /// </summary>
+    internal bool HandedToConsumer => _handedToConsumer;
+
     internal void MarkRead(RedisValue entryId, long sequence)
     {
         _entryId = entryId;
@@ -58,6 +67,7 @@ internal sealed class RedisStreamBatchContainer : IBatchContainer
 
     public bool ImportRequestContext()
     {
+        _handedToConsumer = true;
         if (RequestContext is not { Count: > 0 })
         {
             return false;

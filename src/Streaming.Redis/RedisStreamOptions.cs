@@ -50,6 +50,14 @@ public sealed class RedisStreamOptions
     /// <summary>Delivery attempts (the XPENDING delivery count) after which an unacknowledged entry is moved to the dead-letter key.</summary>
     public int MaxDeliveries { get; set; } = 5;
 
+    /// <summary>
+    /// Acknowledge an entry only once a consumer took it: an entry the cache purged before any consumer was handed it is
+    /// read again instead (without counting a delivery). Right for providers whose every stream has an implicit
+    /// subscriber, where such an entry is always a loss; a provider with explicit subscriptions, where a stream may have
+    /// no subscriber at all, turns it off (<see cref="SingleQueue"/> does) or would read such entries forever.
+    /// </summary>
+    public bool AcknowledgeOnlyWhatConsumersTook { get; set; } = true;
+
     /// <summary>Consumers of the group with nothing pending and idle this long (silos long gone) are deleted from the group.</summary>
     public TimeSpan RemoveIdleConsumersAfter { get; set; } = TimeSpan.FromHours(1);
 
@@ -82,5 +90,6 @@ public sealed class RedisStreamOptions
         o.ConnectionString = connectionString;
         o.QueueCount = 1;
         o.MaxStreamLength = 10_000;
+        o.AcknowledgeOnlyWhatConsumersTook = false;
     };
 }

@@ -133,6 +133,7 @@ internal sealed partial class RedisStreamReceiver : IQueueAdapterReceiver
     public async Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken)
     {
         var delivered = new List<(string Id, int Deliveries)>(messages.Count);
+        var untaken = 0;
         lock (_lock)
         {
             long newest = -1;
@@ -141,8 +142,18 @@ internal sealed partial class RedisStreamReceiver : IQueueAdapterReceiver
                 if (message is RedisStreamBatchContainer container && _inFlight.Remove((string)container.EntryId!, out var entry))
                 {
                     _bySequence.Remove(entry.Sequence);
-                    delivered.Add(((string)container.EntryId!, entry.Deliveries));
                     newest = Math.Max(newest, entry.Sequence);
+                    if (container.HandedToConsumer || !_options.AcknowledgeOnlyWhatConsumersTook)
+                    {
+                        delivered.Add(((string)container.EntryId!, entry.Deliveries));
+                    }
+                    else
+                    {
+                        // Purged before any consumer was handed it: it never reached anyone. Read it again; this read
+                        // does not count as a delivery, so it cannot push the entry towards the dead-letter key.
+                        _released[(string)container.EntryId!] = entry.Deliveries - 1;
+                        untaken++;
+                    }
                 }
             }
 
@@ -157,6 +168,11 @@ internal sealed partial class RedisStreamReceiver : IQueueAdapterReceiver
                     _released[id] = entry.Deliveries;
                 }
             }
+        }
+
+        if (untaken > 0)
+        {
+            LogUntaken(_logger, untaken, _key.ToString());
         }
 
         if (delivered.Count == 0)
@@ -449,6 +465,9 @@ internal sealed partial class RedisStreamReceiver : IQueueAdapterReceiver
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Acknowledging {Count} delivered entries of {Key} failed; they will be delivered again")]
     private static partial void LogAcknowledgeFailed(ILogger logger, Exception exception, int count, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} entries of {Key} left the cache before any consumer was handed them; they are read again, not acknowledged")]
+    private static partial void LogUntaken(ILogger logger, int count, string key);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Entry {Id} of {Key} is poison ({Reason}); moved to {DeadLetterKey}")]
     private static partial void LogDeadLettered(ILogger logger, string id, string key, string reason, string deadLetterKey);

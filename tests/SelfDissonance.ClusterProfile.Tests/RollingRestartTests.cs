@@ -51,6 +51,13 @@ public sealed class RollingRestartTests(ClusterServices services, ITestOutputHel
         var records = await AcknowledgedEpisodes.ReadCompletedAsync(cluster.Silos, acked, TimeSpan.FromSeconds(120));
         var lost = acked.Count - records.Count;
         var feedbackMissing = load.AckedFeedback.Count(f => !records.TryGetValue(f.Key, out var r) || r.FeedbackLabel != f.Value);
+        var lostIds = acked.Where(id => !records.ContainsKey(id)).ToList();
+        var lostSample = await AcknowledgedEpisodes.DescribeAsync(cluster.Silos[0], lostIds.Take(10));
+        if (lostIds.Count > 0)
+        {
+            lostSample.AddRange(await AcknowledgedEpisodes.TraceQueueEntriesAsync(services.Redis.ConnectionString, $"{cluster.ClusterId}:streams:sd", 8, lostIds.Where(id => id.StartsWith('b')).Take(10)));
+        }
+
         var report = new
         {
             requests = load.Succeeded + load.Failed,
@@ -60,6 +67,7 @@ public sealed class RollingRestartTests(ClusterServices services, ITestOutputHel
             clientRetries = load.Retries,
             acknowledged = acked.Count,
             lost,
+            lostSample,
             feedbackMissing,
             drains = drains.Select(d => new { silo = d.Silo, drainSeconds = d.Seconds, stoppedAndReadyAgainSeconds = d.ReadyAgainSeconds }),
         };

@@ -63,6 +63,20 @@ public static class DirectProvider
         return read;
     }
 
+    /// <summary>
+    /// What the pulling agent does to every batch it hands a consumer (it imports the request context just before the
+    /// delivery call): a receiver acknowledges only batches a consumer was handed.
+    /// </summary>
+    public static IList<IBatchContainer> HandedToConsumer(IList<IBatchContainer> batches)
+    {
+        foreach (var batch in batches)
+        {
+            batch.ImportRequestContext();
+        }
+
+        return batches;
+    }
+
     public static string[] Ids(IEnumerable<IBatchContainer> batches) =>
         [.. batches.SelectMany(b => b.GetEvents<ProbeEvent>()).Select(e => e.Item1.Id)];
 }

@@ -37,7 +37,7 @@ public sealed class ReceiverTests(RedisFixture redis)
         Assert.Equal(ids.Length, pending.Length);
         Assert.All(pending, p => Assert.Equal(("silo-b/0", 2), ((string?)p.ConsumerName, p.DeliveryCount)));
 
-        await second.MessagesDeliveredAsync(again, TestContext.Current.CancellationToken);
+        await second.MessagesDeliveredAsync(DirectProvider.HandedToConsumer(again), TestContext.Current.CancellationToken);
         Assert.Empty(await RedisProbe.PendingAsync(_db, prefix, 1));
         Assert.Empty(await second.GetQueueMessagesAsync(100, TestContext.Current.CancellationToken));
     }
@@ -127,7 +127,7 @@ public sealed class ReceiverTests(RedisFixture redis)
         var again = await DirectProvider.ReadAsync(receiver, 1, s_timeout);
         Assert.Equal(["orphan"], DirectProvider.Ids(again));
         Assert.True(sinceLost.Elapsed >= options.ClaimIdleTime - TimeSpan.FromMilliseconds(100), $"re-read after {sinceLost.Elapsed}");
-        await receiver.MessagesDeliveredAsync(again, TestContext.Current.CancellationToken);
+        await receiver.MessagesDeliveredAsync(DirectProvider.HandedToConsumer(again), TestContext.Current.CancellationToken);
         Assert.Empty(await RedisProbe.PendingAsync(_db, prefix, 1));
     }
 
@@ -142,12 +142,51 @@ public sealed class ReceiverTests(RedisFixture redis)
         var read = await DirectProvider.ReadAsync(receiver, 2, s_timeout);
 
         // The cache purges oldest first and leaves out entries whose delivery failed.
-        await receiver.MessagesDeliveredAsync([read[1]], TestContext.Current.CancellationToken);
+        await receiver.MessagesDeliveredAsync(DirectProvider.HandedToConsumer([read[1]]), TestContext.Current.CancellationToken);
 
         var again = await DirectProvider.ReadAsync(receiver, 1, s_timeout);
         Assert.Equal(["failed"], DirectProvider.Ids(again));
         var pending = Assert.Single(await RedisProbe.PendingAsync(_db, prefix, 1));
         Assert.Equal(2, pending.DeliveryCount);
+    }
+
+    /// <summary>
+    /// The rolling-restart loss: the pulling agent's cache purged entries no consumer had been handed (their streams never
+    /// got a cursor) and reported them delivered; they were acknowledged and their episodes never ran. Such an entry is
+    /// read again instead, however often it happens, and never counts towards the dead-letter limit.
+    /// </summary>
+    [Fact]
+    public async Task An_entry_purged_before_any_consumer_took_it_is_read_again_and_never_acknowledged_or_dead_lettered()
+    {
+        var prefix = RedisFixture.NewPrefix("untaken");
+        var options = DirectProvider.Options(redis, prefix);
+        options.MaxDeliveries = 2;
+        await using var factory = DirectProvider.Factory(options, "silo-a");
+        var receiver = await DirectProvider.ReceiverAsync(factory, DirectProvider.Queue(factory, 0));
+        await DirectProvider.PublishAsync(await factory.CreateAdapter(TestContext.Current.CancellationToken), "untaken", "taken");
+        var read = await DirectProvider.ReadAsync(receiver, 2, s_timeout);
+        Assert.Equal(["untaken", "taken"], DirectProvider.Ids(read));
+
+        // The cache purges both; only the second was handed to a consumer.
+        DirectProvider.HandedToConsumer([read[1]]);
+        await receiver.MessagesDeliveredAsync(read, TestContext.Current.CancellationToken);
+        Assert.Single(await RedisProbe.PendingAsync(_db, prefix, 1));
+
+        // Purged untaken again and again, past MaxDeliveries: read again each time, never dead-lettered.
+        for (var round = 0; round < options.MaxDeliveries + 2; round++)
+        {
+            var again = await DirectProvider.ReadAsync(receiver, 1, s_timeout);
+            Assert.Equal(["untaken"], DirectProvider.Ids(again));
+            await receiver.MessagesDeliveredAsync(again, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Empty(await RedisProbe.DeadLettersAsync(_db, prefix));
+        Assert.Single(await RedisProbe.PendingAsync(_db, prefix, 1));
+
+        // Once a consumer is handed it, it is acknowledged.
+        var last = await DirectProvider.ReadAsync(receiver, 1, s_timeout);
+        await receiver.MessagesDeliveredAsync(DirectProvider.HandedToConsumer(last), TestContext.Current.CancellationToken);
+        Assert.Empty(await RedisProbe.PendingAsync(_db, prefix, 1));
     }
 
     [Fact]
@@ -211,7 +250,7 @@ public sealed class ReceiverTests(RedisFixture redis)
         // Acknowledged: no lag left.
         foreach (var (receiver, read) in receivers)
         {
-            await receiver.MessagesDeliveredAsync(read, TestContext.Current.CancellationToken);
+            await receiver.MessagesDeliveredAsync(DirectProvider.HandedToConsumer(read), TestContext.Current.CancellationToken);
         }
 
         var caughtUp = await factory.GetLagAsync(TestContext.Current.CancellationToken);
@@ -232,7 +271,7 @@ public sealed class ReceiverTests(RedisFixture redis)
         var queue = DirectProvider.Queue(gone, 0);
         var goneReceiver = await DirectProvider.ReceiverAsync(gone, queue);
         await DirectProvider.PublishAsync(await gone.CreateAdapter(TestContext.Current.CancellationToken), "c0");
-        await goneReceiver.MessagesDeliveredAsync(await DirectProvider.ReadAsync(goneReceiver, 1, s_timeout), TestContext.Current.CancellationToken);
+        await goneReceiver.MessagesDeliveredAsync(DirectProvider.HandedToConsumer(await DirectProvider.ReadAsync(goneReceiver, 1, s_timeout)), TestContext.Current.CancellationToken);
         await goneReceiver.Shutdown(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
         await using var holder = DirectProvider.Factory(options, "holder");
         var holderReceiver = await DirectProvider.ReceiverAsync(holder, queue);

@@ -13,6 +13,10 @@ public sealed class ExternalProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Process _process;
 
+    // SD_TEST_PROCESS_LOGS=folder keeps every line of every child process there (one file per process), for digging
+    // into a failure past the last 500 lines.
+    private StreamWriter? _logFile;
+
     private ExternalProcess(Process process) => _process = process;
 
     public int Id => _process.Id;
@@ -51,6 +55,12 @@ public sealed class ExternalProcess : IAsyncDisposable
         if (!process.Start())
         {
             throw new InvalidOperationException($"Could not start {fileName}.");
+        }
+
+        if (System.Environment.GetEnvironmentVariable("SD_TEST_PROCESS_LOGS") is { Length: > 0 } logs)
+        {
+            Directory.CreateDirectory(logs);
+            result._logFile = new StreamWriter(Path.Combine(logs, $"{Path.GetFileName(fileName)}-{process.Id}.log")) { AutoFlush = true };
         }
 
         process.BeginOutputReadLine();
@@ -121,6 +131,13 @@ public sealed class ExternalProcess : IAsyncDisposable
     {
         await StopAsync(TimeSpan.FromSeconds(10));
         _process.Dispose();
+        if (_logFile is { } f)
+        {
+            lock (f)
+            {
+                f.Dispose();
+            }
+        }
     }
 
     private void Capture(string? line)
@@ -131,6 +148,14 @@ public sealed class ExternalProcess : IAsyncDisposable
         }
 
         _output.Enqueue(line);
+        if (_logFile is { } f)
+        {
+            lock (f)
+            {
+                f.WriteLine(line);
+            }
+        }
+
         while (_output.Count > 500)
         {
             _output.TryDequeue(out _);

@@ -502,7 +502,7 @@ public sealed partial class LearnerGrain(
                 // journal, so the next activation's cycle trains on them.
                 var s = new TrustRegionSearch(grid).Run(trainer, shape, rows, production?.Predictor, reference, anchors, policy.KlEps, lifetime.ApplicationStopping);
                 return (s, GoldenEvaluator.Accuracy(s.Model.Predictor, _golden), production is null ? 0 : GoldenEvaluator.Accuracy(production.Predictor, _golden));
-            });
+            }, lifetime.ApplicationStopping);
         }
         catch (SingleClassException)
         {
@@ -586,7 +586,7 @@ public sealed partial class LearnerGrain(
 
     private async Task<ModelVersionInfo> RegisterAsync(ModelRole role, TrainedModel model, ModelLineage lineage, string by, string reason)
     {
-        var bytes = await LearningThread.RunAsync(model.ToBytes);
+        var bytes = await LearningThread.RunAsync(model.ToBytes, lifetime.ApplicationStopping);
         var artifact = await store.PutAsync(ArtifactKeys.Model(TaskId, role, Sha(bytes)), bytes);
         return await GrainFactory.GetGrain<IModelRegistryGrain>(ModelRoles.RegistryKey(TaskId, role)).RegisterAndPromoteAsync(new RegisterCandidate(artifact, lineage, by, reason));
     }

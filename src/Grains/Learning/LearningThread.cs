@@ -14,7 +14,12 @@ internal static class LearningThread
     /// <summary>About a tenth of a core's share against a normal-priority thread that wants the CPU, all of an idle one.</summary>
     private const int Nice = 10;
 
-    public static Task<T> RunAsync<T>(Func<T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> on a learning thread. <paramref name="abandonOn"/> (the silo stopping) ends the wait at
+    /// once with <see cref="OperationCanceledException"/>: a fit cannot be interrupted, so the thread finishes it in the
+    /// background and its result is dropped, but the grain call that waited returns and no longer holds the silo's stop.
+    /// </summary>
+    public static Task<T> RunAsync<T>(Func<T> work, CancellationToken abandonOn = default)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
@@ -34,7 +39,7 @@ internal static class LearningThread
             Name = "sd-learning",
         };
         thread.Start();
-        return done.Task;
+        return abandonOn.CanBeCanceled ? done.Task.WaitAsync(abandonOn) : done.Task;
     }
 
     private static void LowerPriority()
