@@ -67,4 +67,68 @@ public sealed class FinishReminderTests(ClusterServices services)
             Assert.NotNull(done.Prediction);
         }
     }
+
+    /// <summary>
+    /// The rolling-restart loss, forced: queue entries that no episode grain ever receives. The silo's Redis user may
+    /// publish to the queues but not read them (an ACL denies XREADGROUP and XCLAIM), so nothing but storage and
+    /// reminders can finish what the gateway accepted; the silo is killed with the entries undelivered and started again.
+    /// Before queued episodes were stored with their reminder at intake, these were never run at all.
+    /// </summary>
+    [Fact]
+    public async Task Queued_episodes_whose_queue_entries_never_reach_a_grain_are_finished_by_their_reminders()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(services.Redis.ConnectionString);
+        var user = $"noread-{Guid.NewGuid():N}"[..20];
+        await redis.GetDatabase().ExecuteAsync("ACL", "SETUSER", user, "on", ">test-only", "~*", "&*", "+@all", "-xreadgroup", "-xclaim", "-xautoclaim");
+        await using var cluster = new ProcessCluster(services, silos: 1, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Redis"] = $"{services.Redis.ConnectionString},user={user},password=test-only",
+            ["SelfDissonance__Runtime__FinishReminderPeriod"] = "00:00:02",
+        });
+        await cluster.StartAsync();
+        var silo = cluster.Silos[0];
+        const string task = "unread";
+        var data = TwoMoons.Generate(320, seed: 6);
+        await silo.Http.CreateTwoMoonsTaskAsync(task);
+        await silo.Http.BootstrapAsync(task, data[..100], data[100..300]);
+
+        var ids = Enumerable.Range(0, 10).Select(i => $"unread-{i}").ToList();
+        var batch = ids.Select((id, k) => new EpisodeRequest(Features(data[300 + k]), k % 2 == 0 ? TwoMoons.Classes[data[300 + k].Label] : null, id)).ToList();
+        var accepted = await (await silo.Http.PostAsync($"/v1/tasks/{task}/episodes:batch", batch)).ReadAsync<BatchAcceptedResponse>(HttpStatusCode.Accepted);
+        Assert.Equal(ids, accepted.Ids);
+
+        // The entries are in Redis and nobody can take them: the silo dies holding them.
+        var queued = 0L;
+        for (var q = 0; q < 8; q++)
+        {
+            queued += await redis.GetDatabase().StreamLengthAsync($"{cluster.ClusterId}:streams:sd:{q}");
+        }
+
+        Assert.True(queued >= ids.Count, $"{queued} queue entries for {ids.Count} accepted episodes");
+        silo.Kill();
+        await silo.StartAsync();
+
+        foreach (var id in ids)
+        {
+            var done = await Eventually.ReturnsAsync(
+                async () => await (await silo.Http.GetAsync($"/v1/episodes/{id}", Ct)).ReadAsync<EpisodeRecordResponse>(),
+                r => r.Status == "completed",
+                TimeSpan.FromSeconds(60),
+                $"episode {id} completing");
+            Assert.NotNull(done.Prediction);
+        }
+
+        // Nothing was read from the queues: every entry is still unread by the consumer group.
+        var read = 0L;
+        for (var q = 0; q < 8; q++)
+        {
+            var key = $"{cluster.ClusterId}:streams:sd:{q}";
+            if (await redis.GetDatabase().KeyExistsAsync(key))
+            {
+                read += (await redis.GetDatabase().StreamGroupInfoAsync(key)).Sum(g => g.EntriesRead ?? 0);
+            }
+        }
+
+        Assert.Equal(0, read);
+    }
 }

@@ -151,9 +151,9 @@ public sealed class ReceiverTests(RedisFixture redis)
     }
 
     /// <summary>
-    /// The rolling-restart loss: the pulling agent's cache purged entries no consumer had been handed (their streams never
-    /// got a cursor) and reported them delivered; they were acknowledged and their episodes never ran. Such an entry is
-    /// read again instead, however often it happens, and never counts towards the dead-letter limit.
+    /// The pulling agent's cache reports an entry delivered when it purges it, whether or not any consumer was ever handed
+    /// it (a stream whose cursor was never made). Such an entry is read again instead of acknowledged, however often it
+    /// happens, and never counts towards the dead-letter limit.
     /// </summary>
     [Fact]
     public async Task An_entry_purged_before_any_consumer_took_it_is_read_again_and_never_acknowledged_or_dead_lettered()

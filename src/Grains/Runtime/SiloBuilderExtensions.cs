@@ -37,6 +37,7 @@ public static class SiloBuilderExtensions
         services.AddSingleton<SiloCounters>();
         services.AddSingleton<SiloEventBuffer>();
         services.AddSingleton<Episodes.EpisodePipeline>();
+        services.AddSingleton<Episodes.ReceivedEpisodes>();
 
         var options = configuration.GetSection(SelfDissonanceOptions.Section).Get<SelfDissonanceOptions>() ?? new SelfDissonanceOptions();
         var cluster = Profiles.IsCluster(options.Profile);
