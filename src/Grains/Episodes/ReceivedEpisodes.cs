@@ -10,8 +10,8 @@ namespace SelfDissonance.Episodes;
 /// Makes a queued episode durable before it is accepted: its finish reminder, then its record as received, both
 /// without activating the episode grain. The queue entry is only the fast path. Rolling restarts showed why it cannot be
 /// the only one: queue entries of a silo that was stopping were acknowledged by Orleans' pulling agent although no
-/// episode grain ever stored them (hundreds per restart, all on the queue that also carried the busy learner's stream),
-/// and nothing else knew those episodes existed. With the record and the reminder in storage first, whichever silo owns
+/// episode grain ever stored them (hundreds per restart; every one examined on the queue that also carried the busy
+/// learner's stream), and nothing else knew those episodes existed. With the record and the reminder in storage first, whichever silo owns
 /// the reminder finishes the episode within <see cref="RuntimeOptions.FinishReminderPeriod"/> if no delivery does.
 /// </summary>
 public sealed class ReceivedEpisodes(IServiceProvider services, EpisodePipeline pipeline, IOptions<RuntimeOptions> options)
