@@ -20,8 +20,8 @@ public class PredictionBenchmarks
     {
         var rows = TwoMoonsRows.Generate(2_000, 1);
         var training = TwoMoonsRows.Training(rows);
-        _proposer = new LightGbmProposerTrainer().Fit(TwoMoonsRows.Shape, training).Predictor;
-        _critic = new RandomForestCriticTrainer().Fit(TwoMoonsRows.Shape, training).Predictor;
+        _proposer = new LightGbmTrainer().Fit(TwoMoonsRows.Shape, training).Predictor;
+        _critic = new RandomForestTrainer().Fit(TwoMoonsRows.Shape, training).Predictor;
         _inputs = [.. TwoMoonsRows.Generate(1_000, 2).Select(r => r.Features.ToArray())];
         _probabilities = new double[TwoMoonsRows.Shape.Classes];
     }

@@ -51,23 +51,23 @@ public sealed class CanaryAndAutoRollbackTests(ClusterFixture fixture, ITestOutp
     public async Task Production_is_rolled_back_automatically_when_its_live_accuracy_drops()
     {
         const string task = "live-rollback";
-        var pool = TwoMoons.Generate(1800, seed: 93);
-        // A spent budget (0 per hour, every d above dTarget = 0) blocks learning but not live accuracy: v1 earns a live
-        // record on true labels without those rows training anything.
-        await fixture.CreateTwoMoonsTaskAsync(task, pool[..60], pool[60..360], new PolicyPatch { DTarget = 0, DBudgetPerHour = 0, KlEps = 10, GoldenTolerance = 1, MinBatch = 1_000_000, MaxDissonance = 1 });
+        var pool = TwoMoons.Generate(2400, seed: 93);
+        // v1 earns a live record on true labels. Labeled episodes are ground truth and always learnable; minBatch keeps
+        // them from training until the learn request below.
+        await fixture.CreateTwoMoonsTaskAsync(task, pool[..60], pool[60..360], new PolicyPatch { DTarget = 0, KlEps = 10, GoldenTolerance = 1, MinBatch = 1_000_000, MaxDissonance = 1 });
         var honest = await Episodes.RunManyAsync(_client, task, [.. pool[360..760].Select((row, i) => ($"{task}-a{i}", row, true))]);
-        Assert.All(honest, r => Assert.False(r.Record.Gate!.Allowed));
+        Assert.All(honest, r => Assert.True(r.Record.Gate!.Allowed));
 
-        // Then poisoned labels (flipped) train a v2 that this loose policy lets through the golden gate. Live accuracy
-        // on true labels is what catches it.
-        await _client.GetGrain<IMetaControllerGrain>(task).UpdatePolicyAsync(new PolicyPatch { DBudgetPerHour = 10_000_000 }, "test", "open the budget");
-        await Episodes.RunManyAsync(_client, task, [.. pool[760..1160].Select((row, i) => ($"{task}-p{i}", row with { Label = 1 - row.Label }, true))]);
-        await LearnAsync(task, 400);
+        // Then more than twice as many poisoned labels (flipped): the v2 trained on all of them mostly answers the flipped
+        // class, and this loose policy lets it through the golden gate. Live accuracy on true labels is what catches it
+        // (v1's own record includes the flipped labels it answered, so it sits near a third).
+        await Episodes.RunManyAsync(_client, task, [.. pool[760..1760].Select((row, i) => ($"{task}-p{i}", row with { Label = 1 - row.Label }, true))]);
+        await LearnAsync(task, 1400);
         var registry = fixture.Registry(task, ModelRole.Proposer);
         Assert.Equal(2, (await registry.GetServingAsync()).Production!.Version);
         await Eventually.ReturnsAsync(() => fixture.ServingOnEverySiloAsync(task), v => v.All(s => s.ProposerVersion == 2), s_timeout, "v2 on every silo");
 
-        await Episodes.RunManyAsync(_client, task, [.. pool[1160..1400].Select((row, i) => ($"{task}-b{i}", row, true))]);
+        await Episodes.RunManyAsync(_client, task, [.. pool[1760..2000].Select((row, i) => ($"{task}-b{i}", row, true))]);
 
         var history = await Eventually.ReturnsAsync(registry.GetHistoryAsync, h => h[^1].Action == ProductionActions.AutoRolledBack, s_timeout, "the automatic rollback");
         output.WriteLine(history[^1].Reason);

@@ -178,9 +178,18 @@ public sealed class EpisodeTests(ClusterFixture fixture)
         Assert.True(boundary.Record.Critique!.Dissonance > 0.01, "the probe must sit where the two models disagree");
         Assert.Contains(GateReasons.DissonanceTooHigh, boundary.Record.Gate!.Reasons);
 
-        // A blocked episode is not learned from.
-        await Task.Delay(500, TestContext.Current.CancellationToken);
-        Assert.Equal(0, await _client.GetGrain<ILearnerGrain>("ep-gate").GetConsumedCountAsync("ep-gate-far"));
+        // The same inputs with a true label are ground truth: only the label check applies to them, so they are learned.
+        var farLabeled = await Episodes.RunAsync(_client, "ep-gate", "ep-gate-far-labeled", [40f, -40f], "upper");
+        var boundaryLabeled = await Episodes.RunAsync(_client, "ep-gate", "ep-gate-boundary-labeled", [0.5f, 0.25f], "lower");
+        Assert.True(farLabeled.Record.Gate!.Allowed, string.Join(",", farLabeled.Record.Gate.Reasons));
+        Assert.True(boundaryLabeled.Record.Gate!.Allowed, string.Join(",", boundaryLabeled.Record.Gate.Reasons));
+
+        // A blocked episode is not learned from; the labeled ones are.
+        var learner = _client.GetGrain<ILearnerGrain>("ep-gate");
+        await Eventually.ReturnsAsync(() => learner.GetConsumedCountAsync("ep-gate-boundary-labeled"), n => n == 1, TimeSpan.FromSeconds(30), "the labeled boundary episode learned");
+        Assert.Equal(1, await learner.GetConsumedCountAsync("ep-gate-far-labeled"));
+        Assert.Equal(0, await learner.GetConsumedCountAsync("ep-gate-far"));
+        Assert.Equal(0, await learner.GetConsumedCountAsync("ep-gate-boundary"));
     }
 
     [Fact]

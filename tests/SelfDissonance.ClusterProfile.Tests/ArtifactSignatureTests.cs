@@ -101,12 +101,12 @@ public sealed class ArtifactSignatureTests(ClusterServices services)
     private static TrainedModel Train(int seed, bool flipLabels = false)
     {
         var rows = TwoMoons.Generate(200, seed).Select(r => new TrainingRow([.. r.Features], flipLabels ? 1 - r.Label : r.Label, 1f)).ToList();
-        return new LightGbmProposerTrainer().Fit(s_shape, rows);
+        return new LightGbmTrainer().Fit(s_shape, rows);
     }
 
     private static ModelVersionInfo Version(string task, ArtifactRef artifact) => new(
         task, ModelRole.Proposer, 1, ModelStage.Production, artifact,
-        new ModelLineage(null, new LightGbmProposerTrainer().Name, 200, 0, 0, 0, 0, null, 0.9, 0), DateTimeOffset.UtcNow, LiveAccuracy.None);
+        new ModelLineage(null, new LightGbmTrainer().Name, 200, 0, 0, null, 0.9, 0), DateTimeOffset.UtcNow, LiveAccuracy.None);
 
     /// <summary>Counts sd.artifacts.integrity_failures for one task (the meter is process-wide; other tests use other tasks).</summary>
     private sealed class IntegrityFailures : IDisposable

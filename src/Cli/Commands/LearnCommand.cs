@@ -26,17 +26,19 @@ internal static class LearnCommand
             if (candidates.Count > 0)
             {
                 var table = new Table { Border = TableBorder.Rounded };
-                table.AddColumns("role", "outcome", "version", "golden acc", "production golden", "KL", "anchor weight", "labeled rows", "pseudo rows", "reasons");
+                table.AddColumns("role", "outcome", "version", "model", "golden acc", "production golden", "KL plain", "KL step", "step", "labeled rows", "pseudo rows", "reasons");
                 foreach (var c in candidates)
                 {
                     table.AddRow(
                         c.Role,
                         c.Outcome,
                         Formats.Version(c.Version),
+                        Markup.Escape(c.Trainer ?? "-"),
                         Formats.Percent(c.GoldenAccuracy),
                         $"{Formats.Percent(c.ProductionGoldenAccuracy)} ({Formats.Version(c.ProductionVersion)})",
+                        Formats.Number(c.PlainKl),
                         Formats.Number(c.KlFromProduction),
-                        Formats.Number(c.AnchorWeight),
+                        Formats.Number(c.Step),
                         Formats.Count(c.LabeledRows),
                         Formats.Count(c.PseudoRows),
                         Markup.Escape(Formats.List(c.Reasons)));

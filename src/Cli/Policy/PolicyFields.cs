@@ -23,6 +23,7 @@ internal static class PolicyFields
         new("rollbackDrop", false, (u, v) => u with { RollbackDrop = v }, p => p.RollbackDrop),
         new("oodZMax", false, (u, v) => u with { OodZMax = v }, p => p.OodZMax),
         new("eta", false, (u, v) => u with { Eta = v }, p => p.Eta),
+        new("dBudgetShare", false, (u, v) => u with { DBudgetShare = v }, p => p.DBudgetShare),
     ];
 
     public static string Names => string.Join(", ", All.Select(f => f.Name));

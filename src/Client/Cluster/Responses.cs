@@ -30,7 +30,7 @@ internal static class Responses
     {
         var p = snapshot.Policy;
         return new PolicyResponse(p.DTarget, p.MaxDissonance, p.Lambda, p.LambdaMax, p.KlEps, p.DBudgetPerHour, p.MinBatch, p.GoldenTolerance,
-            p.CanaryFraction, p.RollbackDrop, p.OodZMax, p.Eta, snapshot.Revision, snapshot.UpdatedAt, snapshot.BudgetUsed, snapshot.BudgetLeft);
+            p.CanaryFraction, p.RollbackDrop, p.OodZMax, p.Eta, snapshot.Revision, snapshot.UpdatedAt, snapshot.BudgetUsed, snapshot.BudgetLeft, p.DBudgetShare);
     }
 
     public static PolicyUpdate PolicyFields(TaskPolicy p) => new()
@@ -47,6 +47,7 @@ internal static class Responses
         RollbackDrop = p.RollbackDrop,
         OodZMax = p.OodZMax,
         Eta = p.Eta,
+        DBudgetShare = p.DBudgetShare,
     };
 
     public static PolicyPatch Patch(PolicyUpdate u) => new()
@@ -63,6 +64,7 @@ internal static class Responses
         RollbackDrop = u.RollbackDrop,
         OodZMax = u.OodZMax,
         Eta = u.Eta,
+        DBudgetShare = u.DBudgetShare,
     };
 
     public static PredictionResponse Prediction(Prediction p, TaskDefinition task) => new(p.Label, Probabilities(p.Probabilities, task));
@@ -120,15 +122,16 @@ internal static class Responses
         v.Lineage.KlFromParent,
         v.Lineage.LabeledRows,
         v.Lineage.PseudoRows,
-        v.Lineage.AnchorRows,
-        v.Lineage.AnchorWeight,
         v.Lineage.Lambda,
         v.Lineage.Trainer,
         v.Artifact.Sha256,
         v.Artifact.Bytes,
         v.Lineage.ParentVersion,
         v.Lineage.LearningCycle,
-        v.CreatedAt);
+        v.CreatedAt,
+        v.Lineage.Step,
+        v.Lineage.Members,
+        v.Lineage.CvAccuracy);
 
     public static RoleModelsResponse RoleModels(ServingState serving, ImmutableArray<ModelVersionInfo> versions, ImmutableArray<ProductionChange> history) => new(
         serving.Production?.Version,
@@ -159,13 +162,17 @@ internal static class Responses
         c.GoldenAccuracy,
         c.ProductionGoldenAccuracy,
         c.KlFromProduction,
-        c.AnchorWeight,
         c.LabeledRows,
         c.PseudoRows,
-        c.AnchorRows,
         c.Fits,
         c.Duration.TotalMilliseconds,
-        [.. c.Steps.Select(s => new TrustRegionStepResponse(s.AnchorWeight, s.Kl, s.WithinBound))]);
+        [.. c.Steps.Select(s => new TrustRegionStepResponse(s.Weight, s.Kl, s.WithinBound))],
+        c.Step,
+        c.PlainKl,
+        c.Trainer,
+        c.CvAccuracy,
+        c.Members,
+        c.CvScores.IsDefault ? [] : [.. c.CvScores.Select(s => new CvScoreResponse(s.Name, s.Family, s.Accuracy))]);
 
     public static VersionAccuracyResponse Accuracy(ModelVersionInfo v) =>
         new(v.Version, Snake(v.Stage.ToString()), v.Lineage.GoldenAccuracy, v.Live.Accuracy, v.Live.Total);

@@ -1,10 +1,10 @@
 namespace SelfDissonance.Client.Contracts;
 
 /// <summary>One fit of the trust-region search.</summary>
-/// <param name="AnchorWeight">Anchor weight tried (0: plain retrain).</param>
+/// <param name="Weight">The retrained model's weight in the step (1: all of it).</param>
 /// <param name="Kl">Mean KL(old ‖ new) it gave.</param>
 /// <param name="WithinBound">Whether it was within klEps.</param>
-public sealed record TrustRegionStepResponse(double AnchorWeight, double Kl, bool WithinBound);
+public sealed record TrustRegionStepResponse(double Weight, double Kl, bool WithinBound);
 
 /// <summary>One candidate of a learning cycle.</summary>
 /// <param name="Role">proposer or critic.</param>
@@ -15,13 +15,17 @@ public sealed record TrustRegionStepResponse(double AnchorWeight, double Kl, boo
 /// <param name="GoldenAccuracy">Its golden accuracy.</param>
 /// <param name="ProductionGoldenAccuracy">Production's golden accuracy.</param>
 /// <param name="KlFromProduction">Mean KL(production ‖ candidate).</param>
-/// <param name="AnchorWeight">Anchor weight chosen.</param>
 /// <param name="LabeledRows">Ground-truth rows.</param>
 /// <param name="PseudoRows">Pseudo-labeled rows with non-zero weight.</param>
-/// <param name="AnchorRows">Anchor rows.</param>
-/// <param name="Fits">Models fitted by the search.</param>
+/// <param name="Fits">Models fitted (the retrained candidate, and the cross-validation fits when the settings were chosen again).</param>
 /// <param name="DurationMs">Time taken.</param>
-/// <param name="Steps">The search's steps.</param>
+/// <param name="Steps">The trust region's steps: the plain candidate, then the step taken.</param>
+/// <param name="Step">The retrained model's weight in what was promoted (1: all of it; below 1: a mixture with production's model).</param>
+/// <param name="PlainKl">Mean KL(production ‖ retrained model alone).</param>
+/// <param name="Trainer">The model setting retrained (family and hyper-parameters).</param>
+/// <param name="CvAccuracy">That setting's cross-validated accuracy on the labeled rows, when known.</param>
+/// <param name="Members">Models in what was promoted (1, or a mixture's members).</param>
+/// <param name="CvScores">Every setting's cross-validated accuracy, when this cycle chose the settings again.</param>
 public sealed record CandidateResponse(
     string Role,
     string Outcome,
@@ -31,13 +35,23 @@ public sealed record CandidateResponse(
     double GoldenAccuracy,
     double? ProductionGoldenAccuracy,
     double? KlFromProduction,
-    double AnchorWeight,
     int LabeledRows,
     int PseudoRows,
-    int AnchorRows,
     int Fits,
     double DurationMs,
-    IReadOnlyList<TrustRegionStepResponse> Steps);
+    IReadOnlyList<TrustRegionStepResponse> Steps,
+    double Step,
+    double? PlainKl,
+    string? Trainer,
+    double? CvAccuracy,
+    int Members,
+    IReadOnlyList<CvScoreResponse> CvScores);
+
+/// <summary>One model setting's cross-validated accuracy.</summary>
+/// <param name="Name">Family and hyper-parameters.</param>
+/// <param name="Family">lbfgs-maxent, lightgbm or random-forest.</param>
+/// <param name="Accuracy">Mean accuracy over the folds.</param>
+public sealed record CvScoreResponse(string Name, string Family, double Accuracy);
 
 /// <summary>The lambda controller's step.</summary>
 /// <param name="Before">Lambda before.</param>

@@ -10,15 +10,16 @@ namespace SelfDissonance.Client.Contracts;
 /// <param name="KlFromParent">Mean KL(parent ‖ this) over the reference set.</param>
 /// <param name="Rows">Ground-truth rows trained on.</param>
 /// <param name="PseudoRows">Pseudo-labeled rows trained on.</param>
-/// <param name="AnchorRows">Anchor rows of the trust-region step.</param>
-/// <param name="AnchorWeight">Anchor weight of the trust-region step (0: plain retrain).</param>
 /// <param name="Lambda">Lambda when trained.</param>
-/// <param name="Trainer">Model family.</param>
+/// <param name="Trainer">Model setting (family and hyper-parameters); a mixture names its members and weights.</param>
 /// <param name="Sha256">SHA-256 of the artifact.</param>
 /// <param name="Bytes">Artifact size.</param>
 /// <param name="Parent">Version it replaced.</param>
 /// <param name="Cycle">Learning cycle that produced it (0: bootstrap).</param>
 /// <param name="Created">When it was registered.</param>
+/// <param name="Step">The retrained model's weight in this version (1: all of it; below 1: a trust-region mixture).</param>
+/// <param name="Members">Models a prediction runs.</param>
+/// <param name="CvAccuracy">The retrained setting's cross-validated accuracy, when known.</param>
 public sealed record ModelVersionResponse(
     string Role,
     int Version,
@@ -29,15 +30,16 @@ public sealed record ModelVersionResponse(
     double? KlFromParent,
     int Rows,
     int PseudoRows,
-    int AnchorRows,
-    double AnchorWeight,
     double Lambda,
     string Trainer,
     string Sha256,
     long Bytes,
     int? Parent,
     long Cycle,
-    DateTimeOffset Created);
+    DateTimeOffset Created,
+    double Step,
+    int Members,
+    double? CvAccuracy);
 
 /// <summary>A production change.</summary>
 /// <param name="Revision">Serving revision it created.</param>

@@ -18,7 +18,7 @@ public sealed record PolicyUpdate
     /// <summary>Trust region: largest mean KL(old ‖ new) of a promotion. [0, 10].</summary>
     public double? KlEps { get; init; }
 
-    /// <summary>Learnable episodes with d above dTarget per rolling hour.</summary>
+    /// <summary>Unlabeled learnable episodes with d above dTarget per rolling hour at least (labeled episodes never spend the budget). [0, 10000000].</summary>
     public int? DBudgetPerHour { get; init; }
 
     /// <summary>New labeled rows that trigger a learning cycle. [1, 1000000].</summary>
@@ -38,6 +38,9 @@ public sealed record PolicyUpdate
 
     /// <summary>Step size of the lambda controller. [0, 10].</summary>
     public double? Eta { get; init; }
+
+    /// <summary>Share of the rolling hour's episodes the budget allows, when larger than dBudgetPerHour. [0, 1].</summary>
+    public double? DBudgetShare { get; init; }
 }
 
 /// <summary>A task's policy with its revision and dissonance budget.</summary>
@@ -57,6 +60,7 @@ public sealed record PolicyUpdate
 /// <param name="UpdatedAt">Time of the last change.</param>
 /// <param name="BudgetUsed">Budget spent in the last hour.</param>
 /// <param name="BudgetLeft">Budget left in the last hour.</param>
+/// <param name="DBudgetShare">Share of the hour's episodes the budget allows (the budget is the larger of this and dBudgetPerHour).</param>
 public sealed record PolicyResponse(
     double DTarget,
     double MaxDissonance,
@@ -73,7 +77,8 @@ public sealed record PolicyResponse(
     long Revision,
     DateTimeOffset UpdatedAt,
     int BudgetUsed,
-    int BudgetLeft);
+    int BudgetLeft,
+    double DBudgetShare);
 
 /// <summary>One entry of a policy's history.</summary>
 /// <param name="Revision">Revision it created.</param>

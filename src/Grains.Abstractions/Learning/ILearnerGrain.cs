@@ -17,7 +17,10 @@ public interface ILearnerGrain : IGrainWithStringKey
     [ResponseTimeout("00:10:00")]
     Task<BootstrapResult> BootstrapAsync(TaskDefinition definition, BootstrapCommand command);
 
-    /// <summary>Runs a learning cycle now.</summary>
+    /// <summary>Runs a learning cycle now (queued behind a running one) on the rows taken when it is called.</summary>
+    // Interleaves: the call waits for a cycle that runs beside the grain's turns, and stream deliveries must not queue
+    // behind that wait.
+    [AlwaysInterleave]
     [Alias("LearnNow")]
     [ResponseTimeout("00:10:00")]
     Task<LearningCycleResult> LearnNowAsync(string requestedBy);

@@ -16,6 +16,7 @@ public sealed record PolicyPatch
     [Id(9)] public double? RollbackDrop { get; init; }
     [Id(10)] public double? OodZMax { get; init; }
     [Id(11)] public double? Eta { get; init; }
+    [Id(12)] public double? DBudgetShare { get; init; }
 
     public TaskPolicy ApplyTo(TaskPolicy current) => current with
     {
@@ -31,5 +32,6 @@ public sealed record PolicyPatch
         RollbackDrop = RollbackDrop ?? current.RollbackDrop,
         OodZMax = OodZMax ?? current.OodZMax,
         Eta = Eta ?? current.Eta,
+        DBudgetShare = DBudgetShare ?? current.DBudgetShare,
     };
 }

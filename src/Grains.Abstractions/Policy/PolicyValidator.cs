@@ -20,6 +20,7 @@ public static class PolicyValidator
         ("rollbackDrop", p => p.RollbackDrop, 0, 1, false),
         ("oodZMax", p => p.OodZMax, 0, 1000, true),
         ("eta", p => p.Eta, 0, 10, false),
+        ("dBudgetShare", p => p.DBudgetShare, 0, 1, false),
     ];
 
     public static ImmutableArray<FieldError> Validate(TaskPolicy policy)

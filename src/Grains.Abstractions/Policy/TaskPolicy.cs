@@ -22,7 +22,10 @@ public sealed record TaskPolicy
     /// <summary>Trust region: the largest mean KL(old ‖ new) a promoted model may move.</summary>
     [Id(4)] public double KlEps { get; init; } = 0.02;
 
-    /// <summary>Learnable episodes with d above dTarget accepted per rolling hour.</summary>
+    /// <summary>
+    /// Unlabeled learnable episodes with d above dTarget accepted per rolling hour at least, whatever the traffic (the
+    /// budget is the larger of this and <see cref="DBudgetShare"/> of the hour's episodes). Labeled episodes never spend it.
+    /// </summary>
     [Id(5)] public int DBudgetPerHour { get; init; } = 100;
 
     /// <summary>New labeled rows that trigger a learning cycle.</summary>
@@ -41,4 +44,13 @@ public sealed record TaskPolicy
 
     /// <summary>Step size of the λ controller.</summary>
     [Id(11)] public double Eta { get; init; } = 0.5;
+
+    /// <summary>
+    /// Share of the rolling hour's episodes that may be unlabeled pseudo-label candidates with d above dTarget: the
+    /// budget scales with traffic, so a busy task does not spend an hour's count in its first seconds.
+    /// </summary>
+    [Id(12)] public double DBudgetShare { get; init; } = 0.2;
+
+    /// <summary>The budget for an hour that saw <paramref name="episodes"/> episodes.</summary>
+    public int BudgetFor(long episodes) => (int)Math.Min(int.MaxValue, Math.Max(DBudgetPerHour, Math.Floor(DBudgetShare * episodes)));
 }

@@ -92,7 +92,9 @@ public sealed partial class EpisodeGrain(
             throw DomainException.UnknownLabel(label, runtime.Definition.Classes);
         }
 
-        var learnable = record.Gate?.Allowed == true;
+        // A true label is ground truth whatever the gate said about the unlabeled episode (dissonance, budget, distance):
+        // only the label check applies, and it passed above.
+        const bool learnable = true;
         if (record.TrueLabel is { } known)
         {
             return known == label

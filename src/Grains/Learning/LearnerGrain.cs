@@ -35,16 +35,22 @@ public sealed partial class LearnerGrain(
     IHostApplicationLifetime lifetime,
     ILogger<LearnerGrain> logger) : Grain, ILearnerGrain, IStreamSubscriptionObserver, IAsyncObserver<LearningEvent>
 {
-    private static readonly IReadOnlyList<double> s_criticGrid = [1, 4, 16];
-    private readonly LightGbmProposerTrainer _proposerTrainer = new();
-    private readonly RandomForestCriticTrainer _criticTrainer = new();
+    /// <summary>Cross-validation folds are dealt with this seed: the same rows choose the same settings.</summary>
+    private const int SelectionSeed = 7;
+
+    /// <summary>Settings are chosen again when the labeled rows double, and only after at least this many more.</summary>
+    private const int ReselectAfterRows = 32;
+
     private LearnerData? _data;
     private ImmutableArray<LabeledExample> _golden = [];
     private float[][] _goldenInputs = [];
+    private (float[] Features, int Label)[] _goldenRows = [];
+    private long _lastIngest;
     private IGrainTimer? _timer;
+    private int _timerTicks;
     private ILearnerJournal? _journal;
 
-    // A cycle holds the grain, so stream events wait behind it; readers (a learn request catching up) need to know.
+    // Readers (a learn request catching up) need to know a cycle runs: the learner may be busy training, not stuck.
     private bool _cycleRunning;
 
     /// <summary>The events consumed since the last segment, as the journal holds them (oldest first).</summary>
@@ -72,11 +78,12 @@ public sealed partial class LearnerGrain(
         }
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // A running cycle finishes its promotion before the activation goes (a stopping silo's cycle has ended already).
+        await ObserveAsync(Task.WhenAll(_cycles).WaitAsync(cancellationToken));
         _journal?.Dispose();
         _journal = null;
-        return Task.CompletedTask;
     }
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
@@ -129,11 +136,17 @@ public sealed partial class LearnerGrain(
             await TryFlushSegmentAsync();
         }
 
+        _lastIngest = time.GetTimestamp();
         var policy = await PolicyAsync();
-        if (_data.LabeledCount - state.State.ProposerLabeledAtLastTrain >= policy.MinBatch)
+        var mark = _proposerMark < 0 ? state.State.ProposerLabeledAtLastTrain : _proposerMark;
+        if (_data.LabeledCount - mark >= policy.MinBatch)
         {
-            await RunCycleAsync("min_batch");
+            _ = EnqueueCycle("min_batch", policy);
         }
+
+        // Deliveries go on while a cycle trains; only a second queued cycle makes them wait (bounded memory, and a
+        // stopping silo ends the wait with the fits).
+        await RunQueuedBackPressureAsync();
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
@@ -155,9 +168,14 @@ public sealed partial class LearnerGrain(
         var segmentRef = await store.PutAsync(ArtifactKeys.Segment(TaskId, Sha(segmentBytes)), segmentBytes);
 
         TrainedModel proposer, critic;
+        FamilyChoice choice;
         try
         {
-            (proposer, critic) = await Task.Run(() => (_proposerTrainer.Fit(shape, rows), _criticTrainer.Fit(shape, rows)));
+            (choice, proposer, critic) = await LearningThread.RunAsync(() =>
+            {
+                var c = FamilySelection.Select(shape, rows, SelectionSeed);
+                return (c, c.Proposer.Fit(shape, rows), c.Critic.Fit(shape, rows));
+            });
         }
         catch (SingleClassException e)
         {
@@ -166,8 +184,8 @@ public sealed partial class LearnerGrain(
 
         var golden = command.Golden;
         var (proposerAccuracy, criticAccuracy) = await Task.Run(() => (GoldenEvaluator.Accuracy(proposer.Predictor, golden), GoldenEvaluator.Accuracy(critic.Predictor, golden)));
-        var proposerInfo = await RegisterAsync(ModelRole.Proposer, proposer, Lineage(null, proposer, rows.Count, 0, null, proposerAccuracy, 0), command.RequestedBy, "bootstrap");
-        var criticInfo = await RegisterAsync(ModelRole.Critic, critic, Lineage(null, critic, rows.Count, 0, null, criticAccuracy, 0), command.RequestedBy, "bootstrap");
+        var proposerInfo = await RegisterAsync(ModelRole.Proposer, proposer, new ModelLineage(null, proposer.Trainer, rows.Count, 0, 0, null, proposerAccuracy, 0, CvAccuracy: choice.ScoreOf(choice.Proposer), CvScores: choice.Scores), command.RequestedBy, "bootstrap");
+        var criticInfo = await RegisterAsync(ModelRole.Critic, critic, new ModelLineage(null, critic.Trainer, rows.Count, 0, 0, null, criticAccuracy, 0, CvAccuracy: choice.ScoreOf(choice.Critic), CvScores: choice.Scores), command.RequestedBy, "bootstrap");
 
         state.State = new LearnerState
         {
@@ -177,6 +195,9 @@ public sealed partial class LearnerGrain(
             Segments = [segmentRef],
             ProposerLabeledAtLastTrain = rows.Count,
             CriticLabeledAtLastTrain = rows.Count,
+            ProposerTrainer = choice.Proposer.Name,
+            CriticTrainer = choice.Critic.Name,
+            LabeledAtSelection = rows.Count,
         };
         await state.WriteStateAsync();
         SetGolden(golden);
@@ -186,14 +207,15 @@ public sealed partial class LearnerGrain(
         return new BootstrapResult(proposerInfo, criticInfo, rows.Count, golden.Length, clock.Elapsed);
     }
 
-    public Task<LearningCycleResult> LearnNowAsync(string requestedBy)
+    public async Task<LearningCycleResult> LearnNowAsync(string requestedBy)
     {
         if (_data is null)
         {
             throw DomainException.NotBootstrapped(TaskId);
         }
 
-        return RunCycleAsync("api");
+        var policy = await PolicyAsync();
+        return await EnqueueCycle("api", policy);
     }
 
     public Task<LearnerStatus> GetStatusAsync()
@@ -249,15 +271,17 @@ public sealed partial class LearnerGrain(
         }
 
         var labeled = _data?.LabeledCount ?? 0;
-        state.State = state.State with
+        _erasedSinceSnapshot |= found || inBuffer;
+        _proposerMark = Math.Min(_proposerMark, labeled);
+        _criticMark = Math.Min(_criticMark, labeled);
+        await WriteStateAsync(s => s with
         {
             Segments = segments,
-            Erased = state.State.Erased.Add(episodeId),
-            ErasurePending = state.State.ErasurePending || found || inBuffer,
-            ProposerLabeledAtLastTrain = Math.Min(state.State.ProposerLabeledAtLastTrain, labeled),
-            CriticLabeledAtLastTrain = Math.Min(state.State.CriticLabeledAtLastTrain, labeled),
-        };
-        await state.WriteStateAsync();
+            Erased = s.Erased.Add(episodeId),
+            ErasurePending = s.ErasurePending || found || inBuffer,
+            ProposerLabeledAtLastTrain = Math.Min(s.ProposerLabeledAtLastTrain, labeled),
+            CriticLabeledAtLastTrain = Math.Min(s.CriticLabeledAtLastTrain, labeled),
+        });
         foreach (var old in replaced.Where(r => !segments.Any(s => s.Key == r.Key)))
         {
             await store.DeleteAsync(old.Key);
@@ -277,8 +301,7 @@ public sealed partial class LearnerGrain(
         var ids = _data.ReleaseAll();
         if (ids.Count > 0)
         {
-            state.State = state.State with { QuarantineReleased = state.State.QuarantineReleased.Union(ids) };
-            await state.WriteStateAsync();
+            await WriteStateAsync(s => s with { QuarantineReleased = s.QuarantineReleased.Union(ids) });
             SelfDissonanceMetrics.QuarantineReleased.Add(ids.Count, new KeyValuePair<string, object?>("task", TaskId));
         }
 
@@ -289,131 +312,6 @@ public sealed partial class LearnerGrain(
     public Task<ImmutableArray<string>> GetQuarantinedAsync() => Task.FromResult(_data?.QuarantinedIds.ToImmutableArray() ?? []);
 
     public Task<int> GetConsumedCountAsync(string episodeId) => Task.FromResult(_data?.ConsumedCount(episodeId) ?? 0);
-
-    private async Task<LearningCycleResult> RunCycleAsync(string trigger)
-    {
-        _cycleRunning = true;
-        try
-        {
-            return await RunCycleCoreAsync(trigger);
-        }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
-        {
-            LogCycleStopped(logger, TaskId, state.State.Cycle + 1, trigger);
-            throw;
-        }
-        finally
-        {
-            _cycleRunning = false;
-        }
-    }
-
-    private async Task<LearningCycleResult> RunCycleCoreAsync(string trigger)
-    {
-        var data = _data!;
-        var definition = state.State.Definition!;
-        var started = time.GetUtcNow();
-        var clock = Stopwatch.StartNew();
-        var cycle = state.State.Cycle + 1;
-        var meta = GrainFactory.GetGrain<IMetaControllerGrain>(TaskId);
-        var policy = (await meta.GetPolicyAsync()).Policy;
-        var shape = new ModelShape(definition.FeatureCount, definition.ClassCount);
-
-        // The rows this cycle trains on are the ones counted now; anything ingested while it runs waits for the next one.
-        var labeledAtStart = data.LabeledCount;
-        var newLabeled = labeledAtStart - state.State.ProposerLabeledAtLastTrain;
-        var newPseudo = policy.Lambda > 0 ? data.PseudoSinceCycle(policy.DTarget) : 0;
-        var erased = state.State.ErasurePending;
-        var trainProposer = newLabeled > 0 || newPseudo > 0 || state.State.ProposerCatchUp > 0 || erased;
-        var trainCritic = data.LabeledCount - state.State.CriticLabeledAtLastTrain > 0 || state.State.CriticCatchUp > 0 || erased;
-
-        CandidateReport? proposerReport = null, criticReport = null;
-        var nextState = state.State;
-        using (var activity = StartCycleActivity())
-        {
-            activity?.SetTag("sd.task", TaskId);
-            activity?.SetTag("sd.cycle", cycle);
-            activity?.SetTag("sd.trigger", trigger);
-            activity?.SetTag("sd.cycle.new_labeled", newLabeled);
-            // The two candidates are independent: each trains on a thread of its own, so the cycle takes the longer of the two.
-            var pseudoRows = 0;
-            var proposerTraining = trainProposer
-                ? TrainCandidateAsync(ModelRole.Proposer, _proposerTrainer, TrustRegionSearch.DefaultGrid, shape, data.ProposerRows(policy.Lambda, policy.DTarget, out pseudoRows), labeledAtStart, pseudoRows, policy, cycle, trigger)
-                : null;
-            var criticTraining = trainCritic
-                ? TrainCandidateAsync(ModelRole.Critic, _criticTrainer, s_criticGrid, shape, data.CriticRows(), labeledAtStart, 0, policy, cycle, trigger)
-                : null;
-            // Both finish (and a failure of either is observed) before the cycle goes on or fails.
-            await Task.WhenAll(new[] { proposerTraining, criticTraining }.OfType<Task>());
-            if (proposerTraining is not null)
-            {
-                proposerReport = await proposerTraining;
-                nextState = nextState with
-                {
-                    ProposerLabeledAtLastTrain = proposerReport.Reasons.Contains(RejectionReasons.StoreUnavailable) ? nextState.ProposerLabeledAtLastTrain : labeledAtStart,
-                    ProposerCatchUp = NextCatchUp(proposerReport, nextState.ProposerCatchUp, newLabeled > 0 || newPseudo > 0),
-                };
-            }
-
-            if (criticTraining is not null)
-            {
-                criticReport = await criticTraining;
-                nextState = nextState with
-                {
-                    CriticLabeledAtLastTrain = criticReport.Reasons.Contains(RejectionReasons.StoreUnavailable) ? nextState.CriticLabeledAtLastTrain : labeledAtStart,
-                    CriticCatchUp = NextCatchUp(criticReport, nextState.CriticCatchUp, labeledAtStart > state.State.CriticLabeledAtLastTrain),
-                };
-            }
-        }
-
-        LambdaUpdate? lambda = null;
-        if (data.EpisodesSinceCycle > 0)
-        {
-            lambda = await meta.CompleteCycleAsync(data.DissonanceSumSinceCycle / data.EpisodesSinceCycle, data.EpisodesSinceCycle);
-        }
-
-        var reports = new[] { proposerReport, criticReport }.Where(r => r is not null).Select(r => r!).ToList();
-        var outcome = reports.Any(r => r.Outcome is LearningOutcomes.Promoted or LearningOutcomes.Canary) ? LearningOutcomes.Promoted
-            : reports.Any(r => r.Outcome == LearningOutcomes.Rejected) ? LearningOutcomes.Rejected
-            : LearningOutcomes.NothingToLearn;
-        var reasons = reports.SelectMany(r => r.Reasons).Distinct().ToImmutableArray();
-        var result = new LearningCycleResult(cycle, outcome, reasons, proposerReport, criticReport, lambda, trigger, started, clock.Elapsed, newLabeled, newPseudo);
-
-        data.MarkCycle();
-        var keep = outcome != LearningOutcomes.NothingToLearn || trigger == "api";
-        var history = keep ? nextState.RecentCycles.Add(result) : nextState.RecentCycles;
-        if (history.Count > Options.CycleHistory)
-        {
-            history = history.RemoveRange(0, history.Count - Options.CycleHistory);
-        }
-
-        state.State = nextState with
-        {
-            // Retrained once without the erased rows; the registries show whether that reached production.
-            ErasurePending = false,
-            Cycle = keep ? cycle : state.State.Cycle,
-            LastCycleSequence = data.Sequence,
-            RecentCycles = history,
-            DuplicatesIgnored = data.Duplicates,
-        };
-        await state.WriteStateAsync();
-        await TryFlushSegmentAsync();
-
-        if (newLabeled > 0 && outcome == LearningOutcomes.Promoted)
-        {
-            await GrainFactory.GetGrain<ITaskGrain>(TaskId).UpdateStatisticsAsync(data.Statistics());
-        }
-
-        SelfDissonanceMetrics.LearningCycles.Add(1, new KeyValuePair<string, object?>("task", TaskId), new KeyValuePair<string, object?>("outcome", outcome));
-        SelfDissonanceMetrics.LearningCycleDuration.Record(clock.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("task", TaskId));
-        if (keep)
-        {
-            LogCycle(logger, TaskId, cycle, trigger, outcome, string.Join(",", reasons), proposerReport?.GoldenAccuracy, proposerReport?.KlFromProduction, clock.Elapsed.TotalMilliseconds);
-            await TaskEvents.PublishAsync(this, TaskId, new TaskEventItem(TaskEventNames.Cycle, started + clock.Elapsed, Cycle: result), logger);
-        }
-
-        return result;
-    }
 
     /// <summary>A child of the episode's span when the event carries one: the episode's trace continues across the stream.</summary>
     private Activity? StartIngestActivity(LearningEvent item)
@@ -473,126 +371,12 @@ public sealed partial class LearnerGrain(
         }
     }
 
-    private async Task<CandidateReport> TrainCandidateAsync(
-        ModelRole role,
-        IModelTrainer trainer,
-        IReadOnlyList<double> grid,
-        ModelShape shape,
-        List<TrainingRow> rows,
-        int labeledRows,
-        int pseudoRows,
-        TaskPolicy policy,
-        long cycle,
-        string trigger)
-    {
-        var clock = Stopwatch.StartNew();
-        var serving = await GrainFactory.GetGrain<IModelRegistryGrain>(ModelRoles.RegistryKey(TaskId, role)).GetServingAsync();
-        var production = serving.Production is { } info ? await loader.LoadAsync(info, shape) : null;
-        var reference = _goldenInputs.Concat(_data!.Recent).ToList();
-        var anchors = AnchorInputs();
-
-        TrustRegionOutcome search;
-        double goldenAccuracy, productionAccuracy;
-        try
-        {
-            (search, goldenAccuracy, productionAccuracy) = await LearningThread.RunAsync(() =>
-            {
-                // A stopping silo waits for the grain's running call before it deactivates it: the search ends at the
-                // next fit instead of running its whole grid (tens of seconds on a busy node). The events are in the
-                // journal, so the next activation's cycle trains on them.
-                var s = new TrustRegionSearch(grid).Run(trainer, shape, rows, production?.Predictor, reference, anchors, policy.KlEps, lifetime.ApplicationStopping);
-                return (s, GoldenEvaluator.Accuracy(s.Model.Predictor, _golden), production is null ? 0 : GoldenEvaluator.Accuracy(production.Predictor, _golden));
-            }, lifetime.ApplicationStopping);
-        }
-        catch (SingleClassException)
-        {
-            return Report(RejectionReasons.SingleClass, null, 0, null, null);
-        }
-
-        var reasons = ImmutableArray.CreateBuilder<string>();
-        if (!search.WithinBound)
-        {
-            reasons.Add(RejectionReasons.KlTrustRegion);
-        }
-        else if (production is not null && goldenAccuracy < productionAccuracy - policy.GoldenTolerance)
-        {
-            reasons.Add(RejectionReasons.GoldenRegression);
-        }
-
-        if (reasons.Count > 0)
-        {
-            return Report(null, null, goldenAccuracy, search, production is null ? null : productionAccuracy, reasons.ToImmutable());
-        }
-
-        try
-        {
-            var lineage = Lineage(production?.Version, search.Model, labeledRows, pseudoRows, search, goldenAccuracy, cycle) with { Lambda = role == ModelRole.Proposer ? policy.Lambda : 0 };
-            var why = $"learning cycle {cycle} ({trigger}): golden {goldenAccuracy:P2} vs {productionAccuracy:P2}, KL {search.Kl:F4} <= {policy.KlEps}";
-            var registered = await RegisterAsync(role, search.Model, lineage, "learner", why);
-            var outcome = registered.Stage == ModelStage.Canary ? LearningOutcomes.Canary : LearningOutcomes.Promoted;
-            return Report(null, registered.Version, goldenAccuracy, search, production is null ? null : productionAccuracy, [], outcome);
-        }
-        catch (Exception e) when (e is IOException or ArtifactConflictException or TimeoutException or OrleansException or UnauthorizedAccessException)
-        {
-            LogPromotionFailed(logger, e, TaskId, role.ToWire());
-            return Report(null, null, goldenAccuracy, search, production is null ? null : productionAccuracy, [RejectionReasons.StoreUnavailable]);
-        }
-
-        CandidateReport Report(string? reason, int? version, double golden, TrustRegionOutcome? s, double? productionGolden, ImmutableArray<string> reasonList = default, string? outcome = null) => new(
-            role,
-            outcome ?? LearningOutcomes.Rejected,
-            reason is not null ? [reason] : reasonList.IsDefault ? [] : reasonList,
-            version,
-            production?.Version,
-            golden,
-            productionGolden,
-            s?.Kl,
-            s?.AnchorWeight ?? 0,
-            labeledRows,
-            pseudoRows,
-            s?.AnchorRows ?? 0,
-            s?.Fits ?? 0,
-            clock.Elapsed,
-            s?.Steps ?? []);
-    }
-
-    /// <summary>A promotion limited by the trust region may be followed by further steps toward the plain fit, a bounded number of times.</summary>
-    private int NextCatchUp(CandidateReport report, int current, bool hadNewData)
-    {
-        if (report.Outcome is not (LearningOutcomes.Promoted or LearningOutcomes.Canary) || report.AnchorWeight <= 0)
-        {
-            return 0;
-        }
-
-        return hadNewData ? Options.MaxCatchUpSteps : Math.Max(0, current - 1);
-    }
-
-    /// <summary>Inputs the old model labels for anchoring: recent inputs plus an even sample of the labeled rows. Golden inputs are never trained on.</summary>
-    private List<float[]> AnchorInputs()
-    {
-        var recent = _data!.Recent.ToList();
-        var budget = Math.Max(0, Options.MaxAnchorInputs - recent.Count);
-        var labeled = _data.Labeled;
-        var step = labeled.Count <= budget ? 1 : (double)labeled.Count / budget;
-        var result = new List<float[]>(Math.Min(labeled.Count, budget) + recent.Count);
-        for (var i = 0.0; i < labeled.Count && result.Count < budget; i += step)
-        {
-            result.Add(labeled[(int)i].Features);
-        }
-
-        result.AddRange(recent);
-        return result;
-    }
-
     private async Task<ModelVersionInfo> RegisterAsync(ModelRole role, TrainedModel model, ModelLineage lineage, string by, string reason)
     {
         var bytes = await LearningThread.RunAsync(model.ToBytes, lifetime.ApplicationStopping);
         var artifact = await store.PutAsync(ArtifactKeys.Model(TaskId, role, Sha(bytes)), bytes);
         return await GrainFactory.GetGrain<IModelRegistryGrain>(ModelRoles.RegistryKey(TaskId, role)).RegisterAndPromoteAsync(new RegisterCandidate(artifact, lineage, by, reason));
     }
-
-    private static ModelLineage Lineage(int? parent, TrainedModel model, int labeledRows, int pseudoRows, TrustRegionOutcome? search, double golden, long cycle) =>
-        new(parent, model.Trainer, labeledRows, pseudoRows, search?.AnchorRows ?? 0, search?.AnchorWeight ?? 0, 0, search?.Kl, golden, cycle);
 
     private async Task TryFlushSegmentAsync()
     {
@@ -601,12 +385,12 @@ public sealed partial class LearnerGrain(
             return;
         }
 
+        // Only message turns flush (never a cycle), so appends and flushes do not interleave.
         try
         {
             var bytes = new DatasetSegment(DatasetSegment.CurrentFormat, [], [.. _pending]).ToJson();
             var segment = await store.PutAsync(ArtifactKeys.Segment(TaskId, Sha(bytes)), bytes);
-            state.State = state.State with { Segments = state.State.Segments.Add(segment), DuplicatesIgnored = _data?.Duplicates ?? state.State.DuplicatesIgnored };
-            await state.WriteStateAsync();
+            await WriteStateAsync(s => s with { Segments = s.Segments.Add(segment), DuplicatesIgnored = _data?.Duplicates ?? s.DuplicatesIgnored });
             _pending.Clear();
             await RewriteJournalAsync();
         }
@@ -705,6 +489,7 @@ public sealed partial class LearnerGrain(
     {
         _golden = golden;
         _goldenInputs = [.. golden.Select(g => AsArray(g.Features))];
+        _goldenRows = [.. golden.Select(g => (AsArray(g.Features), g.Label))];
     }
 
     private LearnerData NewData() => new(Options.RecentInputs, Options.MaxPseudoCandidates, Options.LabelGuardConfidence, state.State.QuarantineReleased, state.State.Erased);
@@ -712,24 +497,29 @@ public sealed partial class LearnerGrain(
     private void StartTimer() =>
         _timer ??= this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(Options.CycleInterval, Options.CycleInterval) { KeepAlive = true });
 
+    /// <summary>
+    /// Trains what is pending once traffic has been quiet for an interval (or every four intervals under steady traffic
+    /// below minBatch), so timer cycles do not land at arbitrary points of a stream that min_batch cycles already follow.
+    /// </summary>
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
-        if (_data is not { } data)
+        _timerTicks++;
+        if (_data is null || _cycles.Count > 0)
+        {
+            return;
+        }
+
+        var quiet = time.GetElapsedTime(_lastIngest) >= Options.CycleInterval;
+        if (!quiet && _timerTicks < 4)
         {
             return;
         }
 
         var policy = await PolicyAsync();
-        var pending = data.LabeledCount > state.State.ProposerLabeledAtLastTrain
-            || data.LabeledCount > state.State.CriticLabeledAtLastTrain
-            || (policy.Lambda > 0 && data.PseudoSinceCycle(policy.DTarget) > 0)
-            || state.State.ProposerCatchUp > 0
-            || state.State.CriticCatchUp > 0
-            || state.State.ErasurePending
-            || data.EpisodesSinceCycle > 0;
-        if (pending)
+        if (HasPending(policy))
         {
-            await RunCycleAsync("timer");
+            _timerTicks = 0;
+            _ = EnqueueCycle("timer", policy);
         }
     }
 
@@ -752,8 +542,14 @@ public sealed partial class LearnerGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Task}: learning event for episode {Episode} arrived before bootstrap; ignored")]
     private static partial void LogNotBootstrapped(ILogger logger, string task, string episode);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task} learning cycle {Cycle} ({Trigger}): {Outcome} [{Reasons}] proposer golden {Golden:P2}, KL {Kl:F4}, {Milliseconds:F0} ms")]
-    private static partial void LogCycle(ILogger logger, string task, long cycle, string trigger, string outcome, string reasons, double? golden, double? kl, double milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task} learning cycle {Cycle} ({Trigger}): {Outcome} [{Reasons}] proposer {Trainer} golden {Golden:P2}, KL {Kl:F4}, step {Step:0.###}, {Milliseconds:F0} ms")]
+    private static partial void LogCycle(ILogger logger, string task, long cycle, string trigger, string outcome, string reasons, double? golden, double? kl, double? step, string trainer, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Task}: a learning cycle ({Trigger}) failed; its rows stay pending for the next one")]
+    private static partial void LogCycleFailed(ILogger logger, Exception exception, string task, string trigger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task}: model settings chosen by cross-validation: proposer {Proposer} ({ProposerScore:P1}), critic {Critic} ({CriticScore:P1}) on {Rows} rows, {Folds} folds, {Milliseconds:F0} ms")]
+    private static partial void LogSelected(ILogger logger, string task, string proposer, double? proposerScore, string critic, double? criticScore, int rows, int folds, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task} learning cycle {Cycle} ({Trigger}) stopped between fits: the silo is shutting down; its rows stay pending for the next activation")]
     private static partial void LogCycleStopped(ILogger logger, string task, long cycle, string trigger);

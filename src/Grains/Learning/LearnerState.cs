@@ -31,6 +31,13 @@ public sealed record LearnerState
 
     /// <summary>An erasure happened since the last cycle: the next cycle retrains both roles without the erased rows.</summary>
     [Id(14)] public bool ErasurePending { get; init; }
+
+    /// <summary>The model settings each role retrains with (a <see cref="Ml.ModelFamilies"/> name); null: choose at the next cycle.</summary>
+    [Id(15)] public string? ProposerTrainer { get; init; }
+    [Id(16)] public string? CriticTrainer { get; init; }
+
+    /// <summary>Labeled rows when the settings were last chosen by cross-validation: they are chosen again when these double.</summary>
+    [Id(17)] public int LabeledAtSelection { get; init; }
 }
 
 /// <summary>

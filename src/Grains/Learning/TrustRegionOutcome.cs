@@ -3,13 +3,18 @@ using SelfDissonance.Learning.Ml;
 
 namespace SelfDissonance.Learning;
 
-/// <summary>The chosen model (or, when nothing fitted, the closest one tried) and the search's trace.</summary>
+/// <summary>
+/// The model a trust-region step promotes (the candidate, or a mixture toward it) and how far it went:
+/// <paramref name="Step"/> is the candidate's weight (1: the whole candidate; 0: no step, <paramref name="Rejection"/> says why).
+/// </summary>
 public sealed record TrustRegionOutcome(
     TrainedModel Model,
-    double AnchorWeight,
+    double Step,
+    double? PlainKl,
     double? Kl,
+    double GoldenAccuracy,
+    double? ProductionGoldenAccuracy,
     bool WithinBound,
+    string? Rejection,
     ImmutableArray<TrustRegionStep> Steps,
-    int Fits,
-    TimeSpan Duration,
-    int AnchorRows);
+    TimeSpan Duration);

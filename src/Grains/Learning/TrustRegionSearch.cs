@@ -5,82 +5,90 @@ using SelfDissonance.Learning.Ml;
 namespace SelfDissonance.Learning;
 
 /// <summary>
-/// The KL trust region of BRIEF §4. A plain retrain is tried first; when its mean KL(old ‖ new) over the reference set
-/// exceeds klEps, smaller steps are taken by adding anchor rows that carry the old model's distribution (each anchor input
-/// once per class, weighted α·p_old(class)), with α growing along a grid until the bound holds. The first α that fits
-/// is the largest step allowed. When none fits, the candidate is rejected; the search stops early once a heavier anchor
-/// does not bring the KL below the best so far.
+/// The KL trust region of BRIEF §4 as a bounded step, never a freeze. The retrained candidate C is promoted whole when
+/// mean KL(production ‖ C) over the reference set is within klEps. Otherwise the step is a mixture (1 − v)·X + v·C, where
+/// X is production or one of its members, with v the largest weight (grid, then bisection) whose mixture stays within
+/// klEps of production and passes the golden gate. KL(P ‖ ·) is convex along the segment, so the feasible weights form
+/// an interval and a weak start moves every cycle toward the retrained model until the candidate itself is within bound.
+/// Mixtures stay at two members (the base and the latest candidate), so a prediction costs at most two models; three
+/// only when no two-member step exists.
 /// </summary>
-public sealed class TrustRegionSearch(IReadOnlyList<double> anchorGrid)
+public static class TrustRegionSearch
 {
-    /// <summary>Classes the old model gives less than this probability add no anchor row.</summary>
-    private const double MinAnchorProbability = 1e-3;
+    /// <summary>A step smaller than this does not count as movement: the candidate is rejected.</summary>
+    public const double MinStep = 0.02;
 
-    public static IReadOnlyList<double> DefaultGrid { get; } = [0.25, 0.5, 1, 2, 4, 8, 16, 32];
+    private const int GridPoints = 40;
+    private const int BisectionSteps = 12;
+    private const int MaxMembers = 3;
 
-    public TrustRegionOutcome Run(
-        IModelTrainer trainer,
-        ModelShape shape,
-        IReadOnlyList<TrainingRow> rows,
-        ModelPredictor? production,
+    public static TrustRegionOutcome Run(
+        TrainedModel candidate,
+        TrainedModel? production,
         IReadOnlyList<float[]> reference,
-        IReadOnlyList<float[]> anchorInputs,
+        IReadOnlyList<(float[] Features, int Label)> golden,
         double klEps,
+        double goldenTolerance,
         CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        cancellationToken.ThrowIfCancellationRequested();
-        var plain = trainer.Fit(shape, rows);
+        var candidateGolden = Score(candidate.Predictor, golden.Select(g => g.Features).ToList());
+        var labels = golden.Select(g => g.Label).ToArray();
+        var candidateAccuracy = Accuracy(candidateGolden, labels);
         if (production is null || reference.Count == 0)
         {
-            return new TrustRegionOutcome(plain, 0, null, true, [], 1, clock.Elapsed, 0);
+            return new TrustRegionOutcome(candidate, 1, null, null, candidateAccuracy, null, true, null, [], clock.Elapsed);
         }
 
-        var oldProbabilities = Score(production, reference);
-        var kl = Divergence.MeanKl(oldProbabilities, Score(plain.Predictor, reference));
-        var steps = ImmutableArray.CreateBuilder<TrustRegionStep>();
-        steps.Add(new TrustRegionStep(0, kl, kl <= klEps));
-        if (kl <= klEps)
+        cancellationToken.ThrowIfCancellationRequested();
+        var old = Score(production.Predictor, reference);
+        var productionAccuracy = Accuracy(Score(production.Predictor, golden.Select(g => g.Features).ToList()), labels);
+        var floor = productionAccuracy - goldenTolerance;
+        var next = Score(candidate.Predictor, reference);
+        var plainKl = Divergence.MeanKl(old, next);
+        var trace = ImmutableArray.CreateBuilder<TrustRegionStep>();
+        trace.Add(new TrustRegionStep(1, plainKl, plainKl <= klEps));
+        if (plainKl <= klEps)
         {
-            return new TrustRegionOutcome(plain, 0, kl, true, steps.ToImmutable(), 1, clock.Elapsed, 0);
+            var passes = candidateAccuracy >= floor;
+            return new TrustRegionOutcome(candidate, 1, plainKl, plainKl, candidateAccuracy, productionAccuracy, true, passes ? null : RejectionReasons.GoldenRegression, trace.ToImmutable(), clock.Elapsed);
         }
 
-        var anchorBase = AnchorRows(production, anchorInputs);
-        var best = (Model: plain, Kl: kl, Alpha: 0.0);
-        var fits = 1;
-        foreach (var alpha in anchorGrid)
+        // The bases a step may start from: each member of production (two-member results), then production as a whole.
+        var bases = production.Components.Select(c => c.Model).ToList();
+        if (production.MemberCount > 1 && production.MemberCount < MaxMembers)
         {
-            var anchored = new List<TrainingRow>(rows.Count + anchorBase.Count);
-            anchored.AddRange(rows);
-            foreach (var a in anchorBase)
-            {
-                anchored.Add(a with { Weight = (float)(alpha * a.Weight) });
-            }
+            bases.Add(production);
+        }
 
-            // A fit cannot be interrupted, but the search can stop between fits (a silo stopping does not wait for it).
-            cancellationToken.ThrowIfCancellationRequested();
-            var candidate = trainer.Fit(shape, anchored);
-            fits++;
-            var candidateKl = Divergence.MeanKl(oldProbabilities, Score(candidate.Predictor, reference));
-            var within = candidateKl <= klEps;
-            steps.Add(new TrustRegionStep(alpha, candidateKl, within));
-            if (within)
+        Step? best = null;
+        var anyWithinKl = false;
+        foreach (var b in bases)
+        {
+            if (best is { } found && found.Weight >= MinStep && b.MemberCount > 1)
             {
-                return new TrustRegionOutcome(candidate, alpha, candidateKl, true, steps.ToImmutable(), fits, clock.Elapsed, anchorBase.Count);
-            }
-
-            if (candidateKl >= best.Kl)
-            {
-                // Heavier anchoring moved the model further from production, not closer: the random-forest critic does
-                // this (its KL rose from 0.085 to 0.20 over the grid on 10,000 rows), and every further fit of the grid
-                // cost as much as the whole proposer search while ending in the same rejection.
                 break;
             }
 
-            best = (candidate, candidateKl, alpha);
+            cancellationToken.ThrowIfCancellationRequested();
+            var baseReference = ReferenceEquals(b, production) ? old : Score(b.Predictor, reference);
+            var baseGolden = Score(b.Predictor, golden.Select(g => g.Features).ToList());
+            var step = Largest(old, baseReference, next, baseGolden, candidateGolden, labels, klEps, floor, ref anyWithinKl);
+            if (step is { } s && (best is null || s.Weight > best.Value.Weight))
+            {
+                best = s with { Base = b };
+            }
         }
 
-        return new TrustRegionOutcome(best.Model, best.Alpha, best.Kl, false, steps.ToImmutable(), fits, clock.Elapsed, anchorBase.Count);
+        if (best is not { Weight: >= MinStep } chosen)
+        {
+            var reason = anyWithinKl ? RejectionReasons.GoldenRegression : RejectionReasons.KlTrustRegion;
+            return new TrustRegionOutcome(candidate, 0, plainKl, null, candidateAccuracy, productionAccuracy, false, reason, trace.ToImmutable(), clock.Elapsed);
+        }
+
+        trace.Add(new TrustRegionStep(chosen.Weight, chosen.Kl, true));
+        var model = TrainedModel.Mix([(chosen.Base!, 1 - chosen.Weight), (candidate, chosen.Weight)]);
+        return new TrustRegionOutcome(model, chosen.Weight, plainKl, chosen.Kl, chosen.Accuracy, productionAccuracy, true, null, trace.ToImmutable(), clock.Elapsed);
     }
 
     public static List<double[]> Score(ModelPredictor model, IReadOnlyList<float[]> inputs)
@@ -94,23 +102,105 @@ public sealed class TrustRegionSearch(IReadOnlyList<double> anchorGrid)
         return result;
     }
 
-    /// <summary>Soft labels of the old model with weight p (α is applied per step).</summary>
-    private static List<TrainingRow> AnchorRows(ModelPredictor production, IReadOnlyList<float[]> inputs)
+    /// <summary>The largest v on the grid that keeps KL within bound and golden above the floor, then refined by bisection.</summary>
+    private static Step? Largest(
+        List<double[]> old,
+        List<double[]> baseReference,
+        List<double[]> next,
+        List<double[]> baseGolden,
+        List<double[]> candidateGolden,
+        int[] labels,
+        double klEps,
+        double floor,
+        ref bool anyWithinKl)
     {
-        var rows = new List<TrainingRow>(inputs.Count * 2);
-        var p = new double[production.Classes];
-        foreach (var x in inputs)
+        Step? best = null;
+        for (var j = GridPoints; j >= 1; j--)
         {
-            production.Predict(x, p);
-            for (var k = 0; k < p.Length; k++)
+            var v = (double)j / GridPoints;
+            var kl = Kl(old, baseReference, next, v);
+            if (kl > klEps)
             {
-                if (p[k] >= MinAnchorProbability)
+                continue;
+            }
+
+            anyWithinKl = true;
+            var accuracy = MixedAccuracy(baseGolden, candidateGolden, labels, v);
+            if (accuracy < floor)
+            {
+                continue;
+            }
+
+            best = new Step(null, v, kl, accuracy);
+            if (j == GridPoints)
+            {
+                return best;
+            }
+
+            // Between this weight and the next grid point the bound is crossed once (convexity): bisect for it.
+            double lo = v, hi = (double)(j + 1) / GridPoints;
+            for (var i = 0; i < BisectionSteps; i++)
+            {
+                var mid = (lo + hi) / 2;
+                var midKl = Kl(old, baseReference, next, mid);
+                if (midKl <= klEps && MixedAccuracy(baseGolden, candidateGolden, labels, mid) >= floor)
                 {
-                    rows.Add(new TrainingRow(x, k, (float)p[k]));
+                    lo = mid;
+                    best = new Step(null, mid, midKl, MixedAccuracy(baseGolden, candidateGolden, labels, mid));
+                }
+                else
+                {
+                    hi = mid;
                 }
             }
+
+            return best;
         }
 
-        return rows;
+        return best;
     }
+
+    private static double Kl(List<double[]> old, List<double[]> from, List<double[]> to, double v)
+    {
+        var mixed = new List<double[]>(old.Count);
+        for (var i = 0; i < old.Count; i++)
+        {
+            var p = new double[from[i].Length];
+            for (var k = 0; k < p.Length; k++)
+            {
+                p[k] = (1 - v) * from[i][k] + v * to[i][k];
+            }
+
+            mixed.Add(p);
+        }
+
+        return Divergence.MeanKl(old, mixed);
+    }
+
+    private static double MixedAccuracy(List<double[]> from, List<double[]> to, int[] labels, double v)
+    {
+        if (labels.Length == 0)
+        {
+            return 0;
+        }
+
+        var correct = 0;
+        var p = new double[from.Count == 0 ? 0 : from[0].Length];
+        for (var i = 0; i < labels.Length; i++)
+        {
+            for (var k = 0; k < p.Length; k++)
+            {
+                p[k] = (1 - v) * from[i][k] + v * to[i][k];
+            }
+
+            correct += Divergence.ArgMax(p) == labels[i] ? 1 : 0;
+        }
+
+        return (double)correct / labels.Length;
+    }
+
+    private static double Accuracy(List<double[]> probabilities, int[] labels) =>
+        labels.Length == 0 ? 0 : (double)Enumerable.Range(0, labels.Length).Count(i => Divergence.ArgMax(probabilities[i]) == labels[i]) / labels.Length;
+
+    private readonly record struct Step(TrainedModel? Base, double Weight, double Kl, double Accuracy);
 }

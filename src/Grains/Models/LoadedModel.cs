@@ -9,5 +9,7 @@ public sealed class LoadedModel(ModelVersionInfo info, TrainedModel model)
 
     public int Version => Info.Version;
 
+    public TrainedModel Model => model;
+
     public ModelPredictor Predictor => model.Predictor;
 }

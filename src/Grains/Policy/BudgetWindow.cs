@@ -32,6 +32,14 @@ public sealed record BudgetWindow(
         return true;
     }
 
+    /// <summary>Counts <paramref name="count"/> events at <paramref name="now"/>.</summary>
+    public BudgetWindow Add(DateTimeOffset now, long count)
+    {
+        var next = Advance(now);
+        var slot = (int)Math.Clamp(MinuteOf(now) - next.FirstMinute, 0, Minutes - 1);
+        return next with { Buckets = next.Buckets.SetItem(slot, (int)Math.Min(int.MaxValue, next.Buckets[slot] + count)) };
+    }
+
     /// <summary>Shifts the window so its last bucket is the minute of <paramref name="now"/>; older minutes drop out.</summary>
     public BudgetWindow Advance(DateTimeOffset now)
     {

@@ -62,7 +62,8 @@ public sealed partial class MetaControllerGrain(
 
     public Task<bool> TryConsumeBudgetAsync()
     {
-        var ok = state.State.Budget.TryConsume(time.GetUtcNow(), Policy.DBudgetPerHour, out var next);
+        var now = time.GetUtcNow();
+        var ok = state.State.Budget.TryConsume(now, Policy.BudgetFor(state.State.Traffic.Count(now)), out var next);
         if (ok)
         {
             state.State = state.State with { Budget = next };
@@ -111,6 +112,7 @@ public sealed partial class MetaControllerGrain(
         state.State = s with
         {
             Episodes = s.Episodes + delta.Episodes,
+            Traffic = s.Traffic.Add(time.GetUtcNow(), delta.Episodes),
             Learnable = s.Learnable + delta.Learnable,
             DissonanceSum = s.DissonanceSum + delta.DissonanceSum,
             BlockedByReason = blocked.ToImmutable(),
@@ -168,8 +170,9 @@ public sealed partial class MetaControllerGrain(
 
     private PolicySnapshot Snapshot()
     {
-        var used = state.State.Budget.Count(time.GetUtcNow());
-        return new PolicySnapshot(Policy, state.State.Revision, state.State.UpdatedAt, used, Math.Max(0, Policy.DBudgetPerHour - used));
+        var now = time.GetUtcNow();
+        var used = state.State.Budget.Count(now);
+        return new PolicySnapshot(Policy, state.State.Revision, state.State.UpdatedAt, used, Math.Max(0, Policy.BudgetFor(state.State.Traffic.Count(now)) - used));
     }
 
     private async Task WriteIfDirtyAsync()

@@ -16,4 +16,7 @@ public sealed record MetaControllerState
     [Id(8)] public ImmutableDictionary<string, long> BlockedByReason { get; init; } = ImmutableDictionary<string, long>.Empty;
     [Id(9)] public ImmutableArray<long> DissonanceHistogram { get; init; } = [];
     [Id(10)] public ImmutableList<TrafficPoint> Samples { get; init; } = [];
+
+    /// <summary>Episodes per minute over the rolling hour: what the budget's share is taken of.</summary>
+    [Id(11)] public BudgetWindow Traffic { get; init; } = BudgetWindow.Empty;
 }

@@ -24,7 +24,7 @@ public sealed class SafetyGateGrain(TaskRuntimeCache cache) : Grain, ISafetyGate
             request.Dissonance,
             out var maxZ);
 
-        if (reasons.IsEmpty && SafetyRules.SpendsBudget(policy, request.Dissonance)
+        if (reasons.IsEmpty && SafetyRules.SpendsBudget(policy, request.Dissonance, request.Label)
             && !await GrainFactory.GetGrain<IMetaControllerGrain>(request.TaskId).TryConsumeBudgetAsync())
         {
             reasons = [GateReasons.BudgetExhausted];

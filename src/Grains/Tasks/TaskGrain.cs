@@ -10,7 +10,6 @@ public sealed partial class TaskGrain(
     TimeProvider time,
     ILogger<TaskGrain> logger) : Grain, ITaskGrain
 {
-    public const int MinTrainingRows = 10;
     public const int MinGoldenRows = 10;
 
     private string TaskId => this.GetPrimaryKeyString();
@@ -93,11 +92,19 @@ public sealed partial class TaskGrain(
     private static void ValidateBootstrap(TaskDefinition definition, BootstrapCommand command)
     {
         var errors = new List<FieldError>();
-        Check("training", command.Training, MinTrainingRows);
+        // One row per class is enough to start: the learner cross-validates model families only once it has two.
+        Check("training", command.Training, definition.ClassCount);
         Check("golden", command.Golden, MinGoldenRows);
-        if (!command.Training.IsDefaultOrEmpty && command.Training.Select(r => r.Label).Distinct().Count() < 2)
+        if (!command.Training.IsDefaultOrEmpty && errors.Count == 0)
         {
-            errors.Add(new FieldError("training", "Training rows must contain at least two distinct classes.", ">= 2 classes"));
+            var missing = Enumerable.Range(0, definition.ClassCount).Except(command.Training.Select(r => r.Label)).Select(k => definition.Classes[k]).ToList();
+            if (missing.Count > 0)
+            {
+                errors.Add(new FieldError(
+                    "training",
+                    $"Every class needs at least one training row ({definition.ClassCount} classes); none for: {string.Join(", ", missing.Take(10))}.",
+                    $">= 1 row per class ({definition.ClassCount} rows at least)"));
+            }
         }
 
         if (errors.Count > 0)

@@ -4,78 +4,114 @@ using SelfDissonance.Learning.Ml;
 
 namespace SelfDissonance.Grains.Tests.Learning;
 
-/// <summary>The trust-region search on real LightGBM fits: when it stops, and that a stopping silo ends it between fits.</summary>
+/// <summary>The trust region as a bounded step on real fits: whole when within bound, a mixture toward the candidate when not.</summary>
 public sealed class TrustRegionSearchTests
 {
     private static readonly ModelShape s_shape = new(2, 2);
     private static readonly List<TrainingRow> s_old = Clusters.Generate([(6, 6), (0, 0)], perClass: 60, seed: 3);
-    // The classes moved: a plain retrain is far from the old model, so a near-zero klEps sends the search down its grid.
+    // The classes moved: a retrain is far from the old model.
     private static readonly List<TrainingRow> s_new = Clusters.Generate([(3, 6), (3, 0)], perClass: 60, seed: 4);
+    private static readonly List<float[]> s_reference = [.. s_old.Concat(s_new).Select(r => r.Features)];
+    private static readonly List<(float[] Features, int Label)> s_golden = [.. Clusters.Generate([(3, 6), (3, 0)], perClass: 40, seed: 5).Select(r => (r.Features, r.Label))];
+    private static readonly TrainedModel s_production = new MaxEntTrainer().Fit(s_shape, s_old);
+    private static readonly TrainedModel s_candidate = new MaxEntTrainer().Fit(s_shape, s_new);
 
-    [Theory]
-    [InlineData("proposer")]
-    [InlineData("critic")]
-    public void With_a_near_zero_bound_every_step_is_outside_and_the_candidate_is_rejected(string role)
+    [Fact]
+    public void A_candidate_within_the_bound_is_promoted_whole()
     {
-        var trainer = new CountingTrainer(role == "proposer" ? new LightGbmProposerTrainer() : new RandomForestCriticTrainer());
+        var outcome = TrustRegionSearch.Run(s_candidate, s_production, s_reference, s_golden, klEps: 100, goldenTolerance: 0.005, TestContext.Current.CancellationToken);
 
-        var outcome = Search(trainer, klEps: 1e-9, CancellationToken.None);
-
-        Assert.False(outcome.WithinBound);
-        Assert.True(outcome.Steps.Length >= 2, "the plain fit and at least one anchored step");
-        Assert.Equal(outcome.Steps.Length, trainer.Fits);
-        // It stops at the first anchored step that does not lower the KL below the best so far, or at the grid's end.
-        var kls = outcome.Steps.Select(s => s.Kl).ToList();
-        TestContext.Current.TestOutputHelper?.WriteLine($"{role}: {string.Join(", ", kls)}");
-        Assert.True(outcome.Steps.Length == TrustRegionSearch.DefaultGrid.Count + 1 || kls[^1] >= kls[..^1].Min(), string.Join(", ", kls));
-        Assert.All(kls[..^1].Skip(1).Zip(kls[..^2]), p => Assert.True(p.First < p.Second, string.Join(", ", kls)));
+        Assert.Null(outcome.Rejection);
+        Assert.Same(s_candidate, outcome.Model);
+        Assert.Equal(1.0, outcome.Step);
+        Assert.Equal(outcome.PlainKl, outcome.Kl);
     }
 
     [Fact]
-    public void A_stopping_silo_ends_the_search_before_its_next_fit()
+    public void A_candidate_beyond_the_bound_is_mixed_in_as_far_as_the_bound_allows()
     {
-        using var stopping = new CancellationTokenSource();
-        var trainer = new CountingTrainer(new LightGbmProposerTrainer(), afterFit: fits =>
-        {
-            if (fits == 2)
-            {
-                stopping.Cancel();
-            }
-        });
+        const double klEps = 0.01;
+        var outcome = TrustRegionSearch.Run(s_candidate, s_production, s_reference, s_golden, klEps, goldenTolerance: 0.005, TestContext.Current.CancellationToken);
 
-        Assert.Throws<OperationCanceledException>(() => Search(trainer, klEps: 1e-9, stopping.Token));
-        Assert.Equal(2, trainer.Fits);
+        Assert.Null(outcome.Rejection);
+        Assert.True(outcome.PlainKl > klEps, $"the plain candidate moves {outcome.PlainKl}");
+        Assert.InRange(outcome.Step, TrustRegionSearch.MinStep, 0.999);
+        Assert.Equal(2, outcome.Model.MemberCount);
+        var old = TrustRegionSearch.Score(s_production.Predictor, s_reference);
+        var stepKl = Divergence.MeanKl(old, TrustRegionSearch.Score(outcome.Model.Predictor, s_reference));
+        Assert.Equal(outcome.Kl!.Value, stepKl, 1e-6);
+        Assert.InRange(stepKl, klEps * 0.9, klEps);
+
+        // The largest step: a little more weight on the candidate crosses the bound.
+        var further = TrainedModel.Mix([(s_production, 1 - outcome.Step - 0.01), (s_candidate, outcome.Step + 0.01)]);
+        Assert.True(Divergence.MeanKl(old, TrustRegionSearch.Score(further.Predictor, s_reference)) > klEps);
     }
 
     [Fact]
-    public void An_already_stopping_silo_fits_nothing()
+    public void Repeated_steps_toward_the_same_candidate_each_move_and_reach_it_with_at_most_two_members()
     {
-        var trainer = new CountingTrainer(new LightGbmProposerTrainer());
-
-        Assert.Throws<OperationCanceledException>(() => Search(trainer, klEps: 1e-9, new CancellationToken(canceled: true)));
-        Assert.Equal(0, trainer.Fits);
-    }
-
-    private static TrustRegionOutcome Search(IModelTrainer trainer, double klEps, CancellationToken cancellationToken)
-    {
-        var production = new LightGbmProposerTrainer().Fit(s_shape, s_old).Predictor;
-        var inputs = s_old.Concat(s_new).Select(r => r.Features).ToList();
-        return new TrustRegionSearch(TrustRegionSearch.DefaultGrid).Run(trainer, s_shape, s_new, production, inputs, inputs, klEps, cancellationToken);
-    }
-
-    /// <summary>The real trainer, counting its fits (and acting after each, to stop the search part-way).</summary>
-    private sealed class CountingTrainer(IModelTrainer inner, Action<int>? afterFit = null) : IModelTrainer
-    {
-        public int Fits { get; private set; }
-
-        public string Name => inner.Name;
-
-        public TrainedModel Fit(ModelShape shape, IReadOnlyList<TrainingRow> rows)
+        var production = s_production;
+        var steps = new List<double>();
+        for (var i = 0; i < 40 && !ReferenceEquals(production, s_candidate); i++)
         {
-            var model = inner.Fit(shape, rows);
-            Fits++;
-            afterFit?.Invoke(Fits);
-            return model;
+            var outcome = TrustRegionSearch.Run(s_candidate, production, s_reference, s_golden, klEps: 0.01, goldenTolerance: 0.005, TestContext.Current.CancellationToken);
+            Assert.Null(outcome.Rejection);
+            Assert.InRange(outcome.Model.MemberCount, 1, 2);
+            Assert.True(outcome.Step >= TrustRegionSearch.MinStep);
+            steps.Add(outcome.Step);
+            production = outcome.Model;
         }
+
+        Assert.Same(s_candidate, production);
+        Assert.True(steps.Count >= 2, "the first step was limited by the bound");
+        Assert.All(steps.Zip(steps.Skip(1)), p => Assert.True(p.Second > p.First, string.Join(", ", steps)));
+    }
+
+    [Fact]
+    public void With_a_near_zero_bound_no_step_counts_and_the_candidate_is_rejected()
+    {
+        var outcome = TrustRegionSearch.Run(s_candidate, s_production, s_reference, s_golden, klEps: 1e-9, goldenTolerance: 0.005, TestContext.Current.CancellationToken);
+
+        Assert.Equal(RejectionReasons.KlTrustRegion, outcome.Rejection);
+        Assert.Equal(0, outcome.Step);
+        Assert.False(Assert.Single(outcome.Steps).WithinBound);
+    }
+
+    [Fact]
+    public void A_candidate_worse_on_golden_takes_no_step()
+    {
+        // Golden rows of the old concept: the candidate (and every mixture toward it) loses accuracy on them.
+        var golden = Clusters.Generate([(6, 6), (0, 0)], perClass: 40, seed: 6).Select(r => (r.Features, r.Label)).ToList();
+        var flipped = s_old.Select(r => r with { Label = 1 - r.Label }).ToList();
+        var worse = new MaxEntTrainer().Fit(s_shape, flipped);
+
+        var outcome = TrustRegionSearch.Run(worse, s_production, s_reference, golden, klEps: 100, goldenTolerance: 0.005, TestContext.Current.CancellationToken);
+
+        Assert.Equal(RejectionReasons.GoldenRegression, outcome.Rejection);
+        Assert.True(outcome.GoldenAccuracy < outcome.ProductionGoldenAccuracy);
+    }
+
+    [Fact]
+    public void A_mixture_survives_its_artifact_bytes()
+    {
+        var mixture = TrainedModel.Mix([(s_production, 0.7), (new LightGbmTrainer().Fit(s_shape, s_new), 0.3)]);
+
+        var bytes = mixture.ToBytes();
+        var loaded = TrainedModel.FromBytes(bytes, s_shape, mixture.Trainer);
+
+        Assert.True(bytes.AsSpan().StartsWith(TrainedModel.MixtureMagic));
+        Assert.Equal(2, loaded.MemberCount);
+        Assert.Equal(mixture.Trainer, loaded.Trainer);
+        foreach (var x in s_reference.Take(50))
+        {
+            Assert.Equal(mixture.Predictor.Predict(x), loaded.Predictor.Predict(x), (a, b) => Math.Abs(a - b) < 1e-9);
+        }
+    }
+
+    [Fact]
+    public void An_already_stopping_silo_scores_nothing()
+    {
+        Assert.Throws<OperationCanceledException>(() =>
+            TrustRegionSearch.Run(s_candidate, s_production, s_reference, s_golden, klEps: 0.01, goldenTolerance: 0.005, new CancellationToken(canceled: true)));
     }
 }

@@ -23,7 +23,7 @@ public sealed class CriticInducedGcTests
         // Every collection has a number (GC.CollectionCount(0) counts them all; GCStart carries it as Count): the fit's
         // are the ones numbered between these two.
         listener.FirstCounted = GC.CollectionCount(0) + 1;
-        new RandomForestCriticTrainer().Fit(new ModelShape(2, 2), rows);
+        new RandomForestTrainer().Fit(new ModelShape(2, 2), rows);
         listener.LastCounted = GC.CollectionCount(0);
         var forcedFull = await listener.InducedFullCollectionsBeforeMarkerAsync(TestContext.Current.CancellationToken);
 

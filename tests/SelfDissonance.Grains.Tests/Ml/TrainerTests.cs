@@ -11,10 +11,12 @@ public sealed class TrainerTests
 
     public static TheoryData<string, int> Cases => new()
     {
-        { "proposer", 2 },
-        { "proposer", 3 },
-        { "critic", 2 },
-        { "critic", 3 },
+        { ModelFamilies.LightGbm, 2 },
+        { ModelFamilies.LightGbm, 3 },
+        { ModelFamilies.Forest, 2 },
+        { ModelFamilies.Forest, 3 },
+        { ModelFamilies.MaxEnt, 2 },
+        { ModelFamilies.MaxEnt, 3 },
     };
 
     [Theory]
@@ -84,8 +86,9 @@ public sealed class TrainerTests
     {
         var rows = Clusters.Generate(s_twoCenters, perClass: 10, seed: 1).Where(r => r.Label == 1).ToList();
 
-        Assert.Throws<SingleClassException>(() => new LightGbmProposerTrainer().Fit(new ModelShape(2, 2), rows));
-        Assert.Throws<SingleClassException>(() => new RandomForestCriticTrainer().Fit(new ModelShape(2, 2), rows));
+        Assert.Throws<SingleClassException>(() => new LightGbmTrainer().Fit(new ModelShape(2, 2), rows));
+        Assert.Throws<SingleClassException>(() => new RandomForestTrainer().Fit(new ModelShape(2, 2), rows));
+        Assert.Throws<SingleClassException>(() => new MaxEntTrainer().Fit(new ModelShape(2, 2), rows));
     }
 
     [Fact]
@@ -93,7 +96,7 @@ public sealed class TrainerTests
     {
         List<TrainingRow> rows = [new([0f, 0f], 0, 1f), new([1f, 1f], 2, 1f)];
 
-        Assert.Throws<ArgumentException>(() => new LightGbmProposerTrainer().Fit(new ModelShape(2, 2), rows));
+        Assert.Throws<ArgumentException>(() => new LightGbmTrainer().Fit(new ModelShape(2, 2), rows));
     }
 
     [Fact]
@@ -101,29 +104,42 @@ public sealed class TrainerTests
     {
         List<TrainingRow> rows = [new([0f, 0f], 0, 1f), new([1f], 1, 1f)];
 
-        Assert.Throws<ArgumentException>(() => new RandomForestCriticTrainer().Fit(new ModelShape(2, 2), rows));
+        Assert.Throws<ArgumentException>(() => new RandomForestTrainer().Fit(new ModelShape(2, 2), rows));
     }
 
     [Fact]
     public void Predicting_with_the_wrong_feature_count_is_refused()
     {
-        var (model, _) = Fit("proposer", 2);
+        var (model, _) = Fit(ModelFamilies.LightGbm, 2);
 
         Assert.Throws<ArgumentException>(() => model.Predictor.Predict([1f, 2f, 3f]));
     }
 
     [Fact]
-    public void The_critic_is_a_different_family_from_the_proposer()
+    public void Every_setting_names_its_family_and_hyper_parameters_and_is_found_by_that_name()
     {
-        Assert.NotEqual(new LightGbmProposerTrainer().Name, new RandomForestCriticTrainer().Name);
-        Assert.Equal("random-forest-ova", Fit("critic", 2).Model.Trainer);
+        var shape = new ModelShape(2, 3);
+        var candidates = ModelFamilies.Candidates(shape);
+
+        Assert.Equal([ModelFamilies.MaxEnt, ModelFamilies.LightGbm, ModelFamilies.Forest], candidates.Select(c => c.Family).Distinct());
+        Assert.Equal(candidates.Count, candidates.Select(c => c.Name).Distinct().Count());
+        Assert.All(candidates, c => Assert.Same(c.GetType(), ModelFamilies.Find(shape, c.Name)!.GetType()));
+        Assert.Equal("lightgbm(leaves=16,iterations=100)", Fit(ModelFamilies.LightGbm, 2).Model.Trainer);
+        Assert.Null(ModelFamilies.Find(shape, "lightgbm-multiclass"));
+        // One forest per class: not offered above ten classes.
+        Assert.DoesNotContain(ModelFamilies.Candidates(new ModelShape(2, 11)), c => c.Family == ModelFamilies.Forest);
     }
 
-    private static (TrainedModel Model, (float X, float Y)[] Centers) Fit(string role, int classes)
+    private static (TrainedModel Model, (float X, float Y)[] Centers) Fit(string family, int classes)
     {
         var centers = Centers(classes);
         var rows = Clusters.Generate(centers, perClass: 40, seed: 3);
-        IModelTrainer trainer = role == "proposer" ? new LightGbmProposerTrainer() : new RandomForestCriticTrainer();
+        IModelTrainer trainer = family switch
+        {
+            ModelFamilies.LightGbm => new LightGbmTrainer(),
+            ModelFamilies.Forest => new RandomForestTrainer(),
+            _ => new MaxEntTrainer(),
+        };
         return (trainer.Fit(new ModelShape(2, classes), rows), centers);
     }
 

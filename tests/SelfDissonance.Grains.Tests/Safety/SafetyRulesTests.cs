@@ -133,11 +133,18 @@ public sealed class SafetyRulesTests
     [Fact]
     public void Several_rules_can_fail_together()
     {
-        var reasons = SafetyRules.Evaluate(s_task, s_statistics, s_policy, [2f, 40f], "daisy", 0.9, out _);
+        var reasons = SafetyRules.Evaluate(s_task, s_statistics, s_policy, [2f, 40f], null, 0.9, out _);
 
-        Assert.Equal(
-            [GateReasons.DissonanceTooHigh, GateReasons.InvalidLabel, GateReasons.OutOfDistribution],
-            reasons.Order(StringComparer.Ordinal));
+        Assert.Equal([GateReasons.DissonanceTooHigh, GateReasons.OutOfDistribution], reasons.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_labeled_episode_answers_only_to_the_label_check()
+    {
+        // Far out of distribution and at the highest dissonance: ground truth is still learned.
+        Assert.Empty(SafetyRules.Evaluate(s_task, s_statistics, s_policy, [2f, 40f], "setosa", 0.9, out var maxZ));
+        Assert.Equal(15.0, maxZ, 1e-9);
+        Assert.Equal([GateReasons.InvalidLabel], SafetyRules.Evaluate(s_task, s_statistics, s_policy, [2f, 40f], "daisy", 0.9, out _));
     }
 
     [Fact]
@@ -153,9 +160,10 @@ public sealed class SafetyRulesTests
     [InlineData(0.5, true)]
     [InlineData(0.12, false)]
     [InlineData(0.05, false)]
-    public void Only_dissonance_above_the_target_spends_budget(double d, bool spends)
+    public void Only_unlabeled_dissonance_above_the_target_spends_budget(double d, bool spends)
     {
-        Assert.Equal(spends, SafetyRules.SpendsBudget(s_policy, d));
+        Assert.Equal(spends, SafetyRules.SpendsBudget(s_policy, d, label: null));
+        Assert.False(SafetyRules.SpendsBudget(s_policy, d, label: "setosa"));
     }
 
     [Fact]

@@ -9,14 +9,16 @@ namespace SelfDissonance.Learning.Ml;
 /// </summary>
 public sealed class ModelPredictor
 {
-    private readonly ObjectPool<Worker> _pool;
+    private readonly ObjectPool<Worker>[] _pools;
+    private readonly double[] _weights;
     private readonly ModelShape _shape;
 
-    internal ModelPredictor(MLContext ml, ITransformer transformer, ModelShape shape)
+    internal ModelPredictor(IReadOnlyList<ModelMember> members, ModelShape shape)
     {
         _shape = shape;
         var schema = MlRow.Schema(shape);
-        _pool = new DefaultObjectPool<Worker>(new WorkerPolicy(ml, transformer, schema), Environment.ProcessorCount * 4);
+        _pools = [.. members.Select(m => new DefaultObjectPool<Worker>(new WorkerPolicy(m.Ml, m.Transformer, schema), Environment.ProcessorCount * 4))];
+        _weights = [.. members.Select(m => m.Weight)];
     }
 
     public int Classes => _shape.Classes;
@@ -34,7 +36,29 @@ public sealed class ModelPredictor
             throw new ArgumentException($"Expected room for {_shape.Classes} probabilities.", nameof(probabilities));
         }
 
-        var worker = _pool.Get();
+        if (_pools.Length == 1)
+        {
+            PredictMember(0, features, probabilities);
+            return;
+        }
+
+        // A mixture: the weighted sum of its members' distributions.
+        Span<double> member = probabilities.Length <= 64 ? stackalloc double[probabilities.Length] : new double[probabilities.Length];
+        probabilities.Clear();
+        for (var m = 0; m < _pools.Length; m++)
+        {
+            PredictMember(m, features, member);
+            for (var k = 0; k < probabilities.Length; k++)
+            {
+                probabilities[k] += _weights[m] * member[k];
+            }
+        }
+    }
+
+    private void PredictMember(int member, float[] features, Span<double> probabilities)
+    {
+        var pool = _pools[member];
+        var worker = pool.Get();
         try
         {
             worker.Input.Features = features;
@@ -44,7 +68,7 @@ public sealed class ModelPredictor
         finally
         {
             worker.Input.Features = [];
-            _pool.Return(worker);
+            pool.Return(worker);
         }
     }
 

@@ -4,14 +4,16 @@ using Microsoft.ML.Trainers.LightGbm;
 namespace SelfDissonance.Learning.Ml;
 
 /// <summary>
-/// The proposer: gradient-boosted trees (LightGBM, multiclass softmax). One thread: LightGBM's default threading made
-/// fits take seconds and erratically on these 2-core machines, one thread fits in tens of milliseconds (GOTCHAS 5).
+/// Gradient-boosted trees (LightGBM, multiclass softmax). One thread: LightGBM's default threading made fits take
+/// seconds and erratically on these 2-core machines, one thread fits in tens of milliseconds (GOTCHAS 5).
 /// </summary>
-public sealed class LightGbmProposerTrainer : IModelTrainer
+public sealed class LightGbmTrainer(int leaves = 16, int iterations = 100) : IModelTrainer
 {
     public const int Seed = 17;
 
-    public string Name => "lightgbm-multiclass";
+    public string Family => ModelFamilies.LightGbm;
+
+    public string Name => $"{Family}(leaves={leaves},iterations={iterations})";
 
     public TrainedModel Fit(ModelShape shape, IReadOnlyList<TrainingRow> rows)
     {
@@ -23,8 +25,8 @@ public sealed class LightGbmProposerTrainer : IModelTrainer
             FeatureColumnName = nameof(MlRow.Features),
             ExampleWeightColumnName = nameof(MlRow.Weight),
             NumberOfThreads = 1,
-            NumberOfIterations = 100,
-            NumberOfLeaves = 16,
+            NumberOfIterations = iterations,
+            NumberOfLeaves = leaves,
             LearningRate = 0.1,
             MinimumExampleCountPerLeaf = Math.Clamp(rows.Count / 20, 2, 20),
             Seed = Seed,

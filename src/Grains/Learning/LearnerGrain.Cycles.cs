@@ -1,0 +1,362 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using SelfDissonance.Learning.Ml;
+using SelfDissonance.Models;
+using SelfDissonance.Policy;
+using SelfDissonance.Runtime;
+using SelfDissonance.Tasks;
+using SelfDissonance.Telemetry;
+
+namespace SelfDissonance.Learning;
+
+/// <summary>
+/// Learning cycles. A cycle runs beside the grain's message turns, not inside one: stream deliveries, status reads and a
+/// stopping silo never wait for a fit. Cycles run one at a time in the order they were asked for, each on the rows
+/// taken when it was asked for (<see cref="CycleInput"/>); a delivery waits only when two are already queued.
+/// </summary>
+public sealed partial class LearnerGrain
+{
+    private const int MaxQueuedCycles = 2;
+    private readonly Queue<Task<LearningCycleResult>> _cycles = new();
+    private readonly SemaphoreSlim _stateWrites = new(1, 1);
+    private int _proposerMark = -1;
+    private int _criticMark = -1;
+    private bool _erasedSinceSnapshot;
+
+    /// <summary>Takes the cycle's rows now and queues it behind any running cycle.</summary>
+    private Task<LearningCycleResult> EnqueueCycle(string trigger, TaskPolicy policy)
+    {
+        var input = Snapshot(trigger, policy);
+        var previous = _cycles.Count > 0 ? _cycles.Last() : Task.CompletedTask;
+        var run = RunAfterAsync(previous, input);
+        _cycles.Enqueue(run);
+        _ = ForgetWhenDoneAsync(run);
+        return run;
+    }
+
+    private async Task RunQueuedBackPressureAsync()
+    {
+        while (_cycles.Count >= MaxQueuedCycles)
+        {
+            await ObserveAsync(_cycles.Peek());
+        }
+    }
+
+    private async Task ForgetWhenDoneAsync(Task<LearningCycleResult> run)
+    {
+        await ObserveAsync(run);
+        if (_cycles.TryPeek(out var head) && head == run)
+        {
+            _ = _cycles.Dequeue();
+        }
+    }
+
+    /// <summary>Waits for a cycle without rethrowing: its failure was logged where it happened.</summary>
+    private static async Task ObserveAsync(Task run)
+    {
+        try
+        {
+            await run;
+        }
+        catch
+        {
+            // Logged by RunAfterAsync.
+        }
+    }
+
+    private async Task<LearningCycleResult> RunAfterAsync(Task previous, CycleInput input)
+    {
+        await ObserveAsync(previous);
+        _cycleRunning = true;
+        try
+        {
+            return await RunCycleCoreAsync(input);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            LogCycleStopped(logger, TaskId, state.State.Cycle + 1, input.Trigger);
+            throw;
+        }
+        catch (Exception e)
+        {
+            // The rows stay in the learner's data: the next cycle trains on them.
+            _proposerMark = Math.Min(_proposerMark, state.State.ProposerLabeledAtLastTrain);
+            _criticMark = Math.Min(_criticMark, state.State.CriticLabeledAtLastTrain);
+            LogCycleFailed(logger, e, TaskId, input.Trigger);
+            throw;
+        }
+        finally
+        {
+            _cycleRunning = _cycles.Count > 1;
+        }
+    }
+
+    private CycleInput Snapshot(string trigger, TaskPolicy policy)
+    {
+        var data = _data!;
+        if (_proposerMark < 0)
+        {
+            _proposerMark = state.State.ProposerLabeledAtLastTrain;
+            _criticMark = state.State.CriticLabeledAtLastTrain;
+        }
+
+        var labeled = data.LabeledCount;
+        var newLabeled = labeled - _proposerMark;
+        var newPseudo = policy.Lambda > 0 ? data.PseudoSinceCycle(policy.DTarget) : 0;
+        var erased = state.State.ErasurePending || _erasedSinceSnapshot;
+        var trainProposer = newLabeled > 0 || newPseudo > 0 || state.State.ProposerCatchUp > 0 || erased;
+        var trainCritic = labeled - _criticMark > 0 || state.State.CriticCatchUp > 0 || erased;
+        var pseudoRows = 0;
+        var proposerRows = trainProposer ? data.ProposerRows(policy.Lambda, policy.DTarget, out pseudoRows) : null;
+        var input = new CycleInput(
+            trigger,
+            policy,
+            labeled,
+            newLabeled,
+            newPseudo,
+            data.CriticRows(),
+            proposerRows,
+            pseudoRows,
+            trainCritic,
+            [.. data.Recent],
+            data.Sequence,
+            data.EpisodesSinceCycle,
+            data.DissonanceSumSinceCycle,
+            erased);
+        data.MarkCycle();
+        _proposerMark = labeled;
+        _criticMark = labeled;
+        _erasedSinceSnapshot = false;
+        return input;
+    }
+
+    /// <summary>Whether anything waits for a cycle (the timer's question).</summary>
+    private bool HasPending(TaskPolicy policy)
+    {
+        var data = _data!;
+        var proposerMark = _proposerMark < 0 ? state.State.ProposerLabeledAtLastTrain : _proposerMark;
+        var criticMark = _criticMark < 0 ? state.State.CriticLabeledAtLastTrain : _criticMark;
+        return data.LabeledCount > proposerMark
+            || data.LabeledCount > criticMark
+            || (policy.Lambda > 0 && data.PseudoSinceCycle(policy.DTarget) > 0)
+            || state.State.ProposerCatchUp > 0
+            || state.State.CriticCatchUp > 0
+            || state.State.ErasurePending
+            || _erasedSinceSnapshot
+            || data.EpisodesSinceCycle > 0;
+    }
+
+    private async Task<LearningCycleResult> RunCycleCoreAsync(CycleInput input)
+    {
+        var definition = state.State.Definition!;
+        var started = time.GetUtcNow();
+        var clock = Stopwatch.StartNew();
+        var cycle = state.State.Cycle + 1;
+        var meta = GrainFactory.GetGrain<IMetaControllerGrain>(TaskId);
+        var shape = new ModelShape(definition.FeatureCount, definition.ClassCount);
+        var (proposerTrainer, criticTrainer, choice) = await TrainersAsync(shape, input);
+
+        CandidateReport? proposerReport = null, criticReport = null;
+        using (var activity = StartCycleActivity())
+        {
+            activity?.SetTag("sd.task", TaskId);
+            activity?.SetTag("sd.cycle", cycle);
+            activity?.SetTag("sd.trigger", input.Trigger);
+            activity?.SetTag("sd.cycle.new_labeled", input.NewLabeled);
+            // The two candidates are independent: each trains on a thread of its own, so the cycle takes the longer of the two.
+            var proposerTraining = input.ProposerRows is { } rows
+                ? TrainCandidateAsync(ModelRole.Proposer, proposerTrainer, shape, rows, input.LabeledAtStart, input.PseudoRows, input, cycle, choice)
+                : null;
+            var criticTraining = input.TrainCritic
+                ? TrainCandidateAsync(ModelRole.Critic, criticTrainer, shape, input.Labeled, input.LabeledAtStart, 0, input, cycle, choice)
+                : null;
+            // Both finish (and a failure of either is observed) before the cycle goes on or fails.
+            await Task.WhenAll(new[] { proposerTraining, criticTraining }.OfType<Task>());
+            proposerReport = proposerTraining is null ? null : await proposerTraining;
+            criticReport = criticTraining is null ? null : await criticTraining;
+        }
+
+        LambdaUpdate? lambda = null;
+        if (input.Episodes > 0)
+        {
+            lambda = await meta.CompleteCycleAsync(input.DissonanceSum / input.Episodes, input.Episodes);
+        }
+
+        var reports = new[] { proposerReport, criticReport }.OfType<CandidateReport>().ToList();
+        var outcome = reports.Any(r => r.Outcome is LearningOutcomes.Promoted or LearningOutcomes.Canary) ? LearningOutcomes.Promoted
+            : reports.Any(r => r.Outcome == LearningOutcomes.Rejected) ? LearningOutcomes.Rejected
+            : LearningOutcomes.NothingToLearn;
+        var reasons = reports.SelectMany(r => r.Reasons).Distinct().ToImmutableArray();
+        var result = new LearningCycleResult(cycle, outcome, reasons, proposerReport, criticReport, lambda, input.Trigger, started, clock.Elapsed, input.NewLabeled, input.NewPseudo);
+        var keep = outcome != LearningOutcomes.NothingToLearn || input.Trigger == "api";
+        await WriteStateAsync(s =>
+        {
+            var history = keep ? s.RecentCycles.Add(result) : s.RecentCycles;
+            if (history.Count > Options.CycleHistory)
+            {
+                history = history.RemoveRange(0, history.Count - Options.CycleHistory);
+            }
+
+            return s with
+            {
+                ProposerLabeledAtLastTrain = Trained(proposerReport) ? input.LabeledAtStart : s.ProposerLabeledAtLastTrain,
+                ProposerCatchUp = proposerReport is null ? s.ProposerCatchUp : NextCatchUp(proposerReport, s.ProposerCatchUp, input.NewLabeled > 0 || input.NewPseudo > 0),
+                CriticLabeledAtLastTrain = Trained(criticReport) ? input.LabeledAtStart : s.CriticLabeledAtLastTrain,
+                CriticCatchUp = criticReport is null ? s.CriticCatchUp : NextCatchUp(criticReport, s.CriticCatchUp, input.NewLabeled > 0),
+                ProposerTrainer = proposerTrainer.Name,
+                CriticTrainer = criticTrainer.Name,
+                LabeledAtSelection = choice is null ? s.LabeledAtSelection : input.LabeledAtStart,
+                ErasurePending = _erasedSinceSnapshot,
+                Cycle = keep ? cycle : s.Cycle,
+                LastCycleSequence = input.Sequence,
+                RecentCycles = history,
+                DuplicatesIgnored = _data?.Duplicates ?? s.DuplicatesIgnored,
+            };
+        });
+        await TryFlushSegmentAsync();
+
+        if (input.NewLabeled > 0 && outcome == LearningOutcomes.Promoted && _data is { } data)
+        {
+            await GrainFactory.GetGrain<ITaskGrain>(TaskId).UpdateStatisticsAsync(data.Statistics());
+        }
+
+        SelfDissonanceMetrics.LearningCycles.Add(1, new KeyValuePair<string, object?>("task", TaskId), new KeyValuePair<string, object?>("outcome", outcome));
+        SelfDissonanceMetrics.LearningCycleDuration.Record(clock.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("task", TaskId));
+        if (keep)
+        {
+            LogCycle(logger, TaskId, cycle, input.Trigger, outcome, string.Join(",", reasons), proposerReport?.GoldenAccuracy, proposerReport?.KlFromProduction, proposerReport?.Step, proposerTrainer.Name, clock.Elapsed.TotalMilliseconds);
+            await TaskEvents.PublishAsync(this, TaskId, new TaskEventItem(TaskEventNames.Cycle, started + clock.Elapsed, Cycle: result), logger);
+        }
+
+        return result;
+
+        static bool Trained(CandidateReport? report) => report is not null && !report.Reasons.Contains(RejectionReasons.StoreUnavailable);
+    }
+
+    /// <summary>
+    /// The settings each role retrains with: chosen again by cross-validation when the labeled rows have doubled since
+    /// the last choice (and at least <see cref="ReselectAfterRows"/> more), else the ones chosen before.
+    /// </summary>
+    private async Task<(IModelTrainer Proposer, IModelTrainer Critic, FamilyChoice? Choice)> TrainersAsync(ModelShape shape, CycleInput input)
+    {
+        var s = state.State;
+        var proposer = ModelFamilies.Find(shape, s.ProposerTrainer);
+        var critic = ModelFamilies.Find(shape, s.CriticTrainer);
+        var due = proposer is null || critic is null
+            || input.LabeledAtStart >= Math.Max(2 * s.LabeledAtSelection, s.LabeledAtSelection + ReselectAfterRows);
+        if (!due || (input.ProposerRows is null && !input.TrainCritic))
+        {
+            var defaults = ModelFamilies.Defaults(shape);
+            return (proposer ?? defaults.Proposer, critic ?? defaults.Critic, null);
+        }
+
+        var choice = await LearningThread.RunAsync(() => FamilySelection.Select(shape, input.Labeled, SelectionSeed, lifetime.ApplicationStopping), lifetime.ApplicationStopping);
+        LogSelected(logger, TaskId, choice.Proposer.Name, choice.ScoreOf(choice.Proposer), choice.Critic.Name, choice.ScoreOf(choice.Critic), choice.Rows, choice.Folds, choice.Duration.TotalMilliseconds);
+        return (choice.Proposer, choice.Critic, choice);
+    }
+
+    private async Task<CandidateReport> TrainCandidateAsync(
+        ModelRole role,
+        IModelTrainer trainer,
+        ModelShape shape,
+        IReadOnlyList<TrainingRow> rows,
+        int labeledRows,
+        int pseudoRows,
+        CycleInput input,
+        long cycle,
+        FamilyChoice? choice)
+    {
+        var clock = Stopwatch.StartNew();
+        var serving = await GrainFactory.GetGrain<IModelRegistryGrain>(ModelRoles.RegistryKey(TaskId, role)).GetServingAsync();
+        var production = serving.Production is { } info ? await loader.LoadAsync(info, shape) : null;
+        var reference = _goldenInputs.Concat(input.Recent).ToList();
+        var golden = _goldenRows;
+        var policy = input.Policy;
+        var cvScore = choice?.ScoreOf(trainer) ?? LastCvScore(role);
+
+        TrustRegionOutcome step;
+        try
+        {
+            step = await LearningThread.RunAsync(() =>
+            {
+                // A stopping silo does not wait for this: the wait ends at once and the rows stay pending (journal).
+                lifetime.ApplicationStopping.ThrowIfCancellationRequested();
+                var candidate = trainer.Fit(shape, rows);
+                return TrustRegionSearch.Run(candidate, production?.Model, reference, golden, policy.KlEps, policy.GoldenTolerance, lifetime.ApplicationStopping);
+            }, lifetime.ApplicationStopping);
+        }
+        catch (SingleClassException)
+        {
+            return Report(LearningOutcomes.Rejected, [RejectionReasons.SingleClass], null, null);
+        }
+
+        if (step.Rejection is { } rejection)
+        {
+            return Report(LearningOutcomes.Rejected, [rejection], null, step);
+        }
+
+        try
+        {
+            var lineage = new ModelLineage(production?.Version, step.Model.Trainer, labeledRows, pseudoRows, role == ModelRole.Proposer ? policy.Lambda : 0, step.Kl, step.GoldenAccuracy, cycle, step.Step, step.Model.MemberCount, cvScore, choice?.Scores ?? default);
+            var why = FormattableString.Invariant($"learning cycle {cycle} ({input.Trigger}): {trainer.Name} step {step.Step:0.###}, golden {step.GoldenAccuracy:P2} vs {step.ProductionGoldenAccuracy ?? 0:P2}, KL {step.Kl ?? 0:F4} <= {policy.KlEps}");
+            var registered = await RegisterAsync(role, step.Model, lineage, "learner", why);
+            var outcome = registered.Stage == ModelStage.Canary ? LearningOutcomes.Canary : LearningOutcomes.Promoted;
+            return Report(outcome, [], registered.Version, step);
+        }
+        catch (Exception e) when (e is IOException or ArtifactConflictException or TimeoutException or OrleansException or UnauthorizedAccessException)
+        {
+            LogPromotionFailed(logger, e, TaskId, role.ToWire());
+            return Report(LearningOutcomes.Rejected, [RejectionReasons.StoreUnavailable], null, step);
+        }
+
+        CandidateReport Report(string outcome, ImmutableArray<string> reasons, int? version, TrustRegionOutcome? s) => new(
+            role,
+            outcome,
+            reasons,
+            version,
+            production?.Version,
+            s?.GoldenAccuracy ?? 0,
+            s?.ProductionGoldenAccuracy,
+            s?.Kl,
+            labeledRows,
+            pseudoRows,
+            1 + (choice is null ? 0 : choice.Scores.Length * Math.Max(1, choice.Folds)),
+            clock.Elapsed,
+            s?.Steps ?? [],
+            s?.Step ?? 0,
+            s?.PlainKl,
+            trainer.Name,
+            cvScore,
+            s?.Model.MemberCount ?? 0,
+            choice?.Scores ?? default);
+    }
+
+    private double? LastCvScore(ModelRole role) =>
+        state.State.RecentCycles.Select(c => role == ModelRole.Proposer ? c.Proposer : c.Critic).LastOrDefault(r => r?.CvAccuracy is not null)?.CvAccuracy;
+
+    /// <summary>A partial trust-region step may be followed by further steps toward the retrained model, a bounded number of times.</summary>
+    private int NextCatchUp(CandidateReport report, int current, bool hadNewData)
+    {
+        if (report.Outcome is not (LearningOutcomes.Promoted or LearningOutcomes.Canary) || report.Step >= 1)
+        {
+            return 0;
+        }
+
+        return hadNewData ? Options.MaxCatchUpSteps : Math.Max(0, current - 1);
+    }
+
+    /// <summary>Grain state changes from a cycle and from ingestion interleave: each applies to the latest state, one write at a time.</summary>
+    private async Task WriteStateAsync(Func<LearnerState, LearnerState> change)
+    {
+        await _stateWrites.WaitAsync();
+        try
+        {
+            state.State = change(state.State);
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _stateWrites.Release();
+        }
+    }
+}

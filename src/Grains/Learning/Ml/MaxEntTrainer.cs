@@ -1,0 +1,32 @@
+using Microsoft.ML;
+using Microsoft.ML.Trainers;
+
+namespace SelfDissonance.Learning.Ml;
+
+/// <summary>
+/// L-BFGS maximum entropy (multinomial logistic regression) on mean-variance normalized features: the family that wins
+/// on a few dozen rows, where trees overfit. ML.NET sums the loss over rows, so a fixed L2 weighs more on little data.
+/// </summary>
+public sealed class MaxEntTrainer(float l2 = 1f) : IModelTrainer
+{
+    public string Family => ModelFamilies.MaxEnt;
+
+    public string Name => FormattableString.Invariant($"{Family}(l2={l2})");
+
+    public TrainedModel Fit(ModelShape shape, IReadOnlyList<TrainingRow> rows)
+    {
+        var ml = new MLContext(seed: 31);
+        var data = TrainingData.Load(ml, shape, rows);
+        var maxent = ml.Transforms.NormalizeMeanVariance(nameof(MlRow.Features))
+            .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
+            {
+                LabelColumnName = nameof(MlRow.Label),
+                FeatureColumnName = nameof(MlRow.Features),
+                ExampleWeightColumnName = nameof(MlRow.Weight),
+                L1Regularization = 0,
+                L2Regularization = l2,
+                NumberOfThreads = 1,
+            }));
+        return new TrainedModel(ml, maxent.Fit(data), data.Schema, shape, Name);
+    }
+}
