@@ -19,14 +19,14 @@ public sealed partial class PrometheusTests(GatewayFixture fixture)
     {
         const string task = "prometheus";
         var data = TwoMoons.Generate(400, seed: 41);
-        // maxDissonance at its least blocks almost every episode, so gate blocks must move too.
+        // maxDissonance at its least blocks almost every unlabeled episode, so gate blocks must move too.
         await fixture.Http.CreateTwoMoonsTaskAsync(task, new PolicyUpdate { MaxDissonance = 0.13, DTarget = 0.12 });
         await fixture.Http.BootstrapAsync(task, data[..200], data[200..300]);
         var before = await ScrapeAsync();
 
         foreach (var example in data[300..340])
         {
-            (await fixture.Http.PostAsync($"/v1/tasks/{task}/episodes", new EpisodeRequest(Features(example), TwoMoons.Classes[example.Label]))).EnsureSuccessStatusCode();
+            (await fixture.Http.PostAsync($"/v1/tasks/{task}/episodes", new EpisodeRequest(Features(example), null))).EnsureSuccessStatusCode();
         }
 
         double Sum(IReadOnlyList<Sample> samples, string name) => samples.Where(s => s.Name == name && s.Labels.Contains($"task=\"{task}\"", StringComparison.Ordinal)).Sum(s => s.Value);
@@ -49,8 +49,14 @@ public sealed partial class PrometheusTests(GatewayFixture fixture)
             (await fixture.Http.PostAsync($"/v1/tasks/{task}/episodes", new EpisodeRequest(Features(example), TwoMoons.Classes[example.Label]))).EnsureSuccessStatusCode();
         }
 
+        // Only unlabeled episodes spend the budget (labeled ones are ground truth).
+        foreach (var example in data[330..370])
+        {
+            (await fixture.Http.PostAsync($"/v1/tasks/{task}/episodes", new EpisodeRequest(Features(example), null))).EnsureSuccessStatusCode();
+        }
+
         var policy = await fixture.Http.GetFromJsonAsync<PolicyResponse>($"/v1/tasks/{task}/policy", Json, Ct);
-        Assert.True(policy!.BudgetLeft < 500, "episodes used some of the budget");
+        Assert.True(policy!.BudgetLeft < 500, "unlabeled episodes used some of the budget");
 
         var models = await fixture.Http.GetFromJsonAsync<ModelsResponse>($"/v1/tasks/{task}/models", Json, Ct);
         var production = models!.Proposer.Versions.Single(v => v.Version == models.Proposer.Production);

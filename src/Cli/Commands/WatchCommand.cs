@@ -7,7 +7,7 @@ namespace SelfDissonance.Cli.Commands;
 /// <summary><c>sdctl watch TASK</c>: live events, one line each, until Ctrl+C.</summary>
 internal static class WatchCommand
 {
-    private static readonly string[] Kinds = [TaskEventKinds.Episode, TaskEventKinds.Promotion, TaskEventKinds.Rollback, TaskEventKinds.Cycle];
+    private static readonly string[] Kinds = [TaskEventKinds.Episode, TaskEventKinds.Promotion, TaskEventKinds.Rollback, TaskEventKinds.Cycle, TaskEventKinds.Drift];
 
     public static Command Create(CliApp app)
     {

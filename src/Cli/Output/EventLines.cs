@@ -23,6 +23,7 @@ internal static class EventLines
                 (c.ProposerGoldenAccuracy is { } pg ? $" golden {Formats.Percent(pg)}" : "") +
                 (c.CriticVersion is { } cv ? $" critic {Formats.Version(cv)}" : "") +
                 $" {Formats.Milliseconds(c.DurationMs)}",
+            { Drift: { } d } => $"{head} alarm {d.Alarms} at {d.LabeledRows} labeled rows: the proposer's error rose; earlier rows weigh x{Formats.Number(d.PreDriftWeight, "0.##")}, a cycle started",
             _ => head,
         };
     }

@@ -244,7 +244,7 @@ internal sealed class GrainApi(IGrainFactory grains, ITaskSchemas schemas, int m
             policy.BudgetLeft,
             [.. proposers.Select(Responses.Accuracy)],
             [.. critics.Select(Responses.Accuracy)],
-            new LearnerMetrics(learner.LabeledRows, learner.PseudoCandidates, learner.PendingLabeled, learner.EventsConsumed, learner.DuplicatesIgnored, learner.Cycles, learner.Quarantined, learner.QuarantineReleased, learner.Erased));
+            new LearnerMetrics(learner.LabeledRows, learner.PseudoCandidates, learner.PendingLabeled, learner.EventsConsumed, learner.DuplicatesIgnored, learner.Cycles, learner.Quarantined, learner.QuarantineReleased, learner.Erased, learner.DriftAlarms));
     }
 
     public async Task<TaskHistoryResponse> GetHistoryAsync(string task)

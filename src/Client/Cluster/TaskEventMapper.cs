@@ -20,7 +20,8 @@ internal static class TaskEventMapper
             : null,
         item.Cycle is { } c
             ? new LearningCycleEvent(c.Cycle, c.Outcome, c.Reasons, c.Proposer?.Version, c.Critic?.Version, c.Proposer?.GoldenAccuracy, c.Lambda?.After, c.Trigger, c.Duration.TotalMilliseconds)
-            : null);
+            : null,
+        item.Drift is { } d ? new DriftEvent(d.LabeledRows, d.Alarms, d.PreDriftWeight) : null);
 
     public static TrafficSample ToWire(TrafficPoint p) =>
         new(p.At, p.Episodes, p.Learnable, p.MeanDissonance, p.Lambda, p.BudgetLeft, p.BlockedByReason);

@@ -14,6 +14,9 @@ public static class TaskEventKinds
 
     /// <summary>A learning cycle finished; <see cref="TaskEvent.Cycle"/> is set.</summary>
     public const string Cycle = "cycle";
+
+    /// <summary>The learner detected drift (the proposer's error on labeled episodes rose); <see cref="TaskEvent.Drift"/> is set.</summary>
+    public const string Drift = "drift";
 }
 
 /// <summary>
@@ -27,13 +30,21 @@ public static class TaskEventKinds
 /// <param name="Episode">The episode's outcome, for <see cref="TaskEventKinds.Episode"/>.</param>
 /// <param name="Model">The production change, for promotions and rollbacks.</param>
 /// <param name="Cycle">The learning cycle's outcome, for <see cref="TaskEventKinds.Cycle"/>.</param>
+/// <param name="Drift">The drift alarm, for <see cref="TaskEventKinds.Drift"/>.</param>
 public sealed record TaskEvent(
     string Kind,
     string Task,
     DateTimeOffset At,
     EpisodeEvent? Episode = null,
     ModelChangeEvent? Model = null,
-    LearningCycleEvent? Cycle = null);
+    LearningCycleEvent? Cycle = null,
+    DriftEvent? Drift = null);
+
+/// <summary>A drift alarm: the proposer's error on labeled episodes rose (Page-Hinkley test).</summary>
+/// <param name="LabeledRows">Labeled rows held when it rang; rows before it now weigh less in training.</param>
+/// <param name="Alarms">Drift alarms so far for the task.</param>
+/// <param name="PreDriftWeight">Weight factor now applied to the rows taken before the alarm.</param>
+public sealed record DriftEvent(int LabeledRows, int Alarms, double PreDriftWeight);
 
 /// <summary>An episode's outcome.</summary>
 /// <param name="Id">Episode id.</param>

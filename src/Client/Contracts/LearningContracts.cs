@@ -103,7 +103,8 @@ public sealed record VersionAccuracyResponse(int Version, string Stage, double G
 /// <param name="Quarantined">Labels the label-noise guard holds (they contradicted a confident proposer and critic; not trained on).</param>
 /// <param name="QuarantineReleased">Quarantined labels released into training so far (a second identical label, or an admin).</param>
 /// <param name="Erased">Episodes erased from the learner's data.</param>
-public sealed record LearnerMetrics(int LabeledRows, int UnlabeledEpisodes, int PendingLabeled, long EventsConsumed, long DuplicatesIgnored, long Cycles, int Quarantined, int QuarantineReleased, long Erased);
+/// <param name="DriftAlarms">Drift alarms so far (the proposer's error on labeled episodes rose).</param>
+public sealed record LearnerMetrics(int LabeledRows, int UnlabeledEpisodes, int PendingLabeled, long EventsConsumed, long DuplicatesIgnored, long Cycles, int Quarantined, int QuarantineReleased, long Erased, int DriftAlarms);
 
 /// <summary>Answer to <c>POST /v1/tasks/{task}/quarantine:release</c>.</summary>
 /// <param name="Task">Task id.</param>

@@ -15,4 +15,5 @@ public sealed record LearnerStatus(
     [property: Id(8)] int Quarantined = 0,
     [property: Id(9)] int QuarantineReleased = 0,
     [property: Id(10)] long Erased = 0,
-    [property: Id(11)] bool CycleRunning = false);
+    [property: Id(11)] bool CycleRunning = false,
+    [property: Id(12)] int DriftAlarms = 0);

@@ -9,4 +9,5 @@ public sealed record TaskEventItem(
     [property: Id(1)] DateTimeOffset At,
     [property: Id(2)] EpisodeOutcome? Episode = null,
     [property: Id(3)] ModelChangeNotice? Model = null,
-    [property: Id(4)] LearningCycleResult? Cycle = null);
+    [property: Id(4)] LearningCycleResult? Cycle = null,
+    [property: Id(5)] DriftNotice? Drift = null);

@@ -7,4 +7,5 @@ public static class TaskEventNames
     public const string Promotion = "promotion";
     public const string Rollback = "rollback";
     public const string Cycle = "cycle";
+    public const string Drift = "drift";
 }

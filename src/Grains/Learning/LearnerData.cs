@@ -12,9 +12,23 @@ namespace SelfDissonance.Learning;
 /// proposer and the critic, each at least that confident, in quarantine: counted, not trained on, until a second
 /// episode with the same features gives the same label or an admin releases it (<paramref name="released"/>).
 /// Erased episode ids (<paramref name="erased"/>) are never taken again.
+/// Drift: the proposer's error on labeled episodes feeds <paramref name="drift"/>; at each alarm the rows taken before it
+/// weigh <paramref name="preDriftWeight"/> times less in training, so the new concept wins once enough of it arrives.
+/// Replaying the log replays the alarms at the same rows.
 /// </summary>
-public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates, double labelGuardConfidence = 0, IReadOnlySet<string>? released = null, IReadOnlySet<string>? erased = null)
+public sealed class LearnerData(
+    int recentCapacity,
+    int maxPseudoCandidates,
+    double labelGuardConfidence = 0,
+    IReadOnlySet<string>? released = null,
+    IReadOnlySet<string>? erased = null,
+    PageHinkley? drift = null,
+    double preDriftWeight = 1)
 {
+    /// <summary>Labeled rows the out-of-distribution statistics follow, besides the recent inputs.</summary>
+    private const int StatisticsRows = 1000;
+
+    private readonly List<int> _driftPoints = [];
     private readonly List<LabeledRecord> _labeled = [];
     private readonly Dictionary<string, LabeledRecord> _quarantine = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _quarantineByInput = new(StringComparer.Ordinal);
@@ -53,6 +67,9 @@ public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates, dou
     public IReadOnlyCollection<string> QuarantinedIds => _quarantine.Keys;
 
     public int ErasedCount => _erased.Count;
+
+    /// <summary>Drift alarms so far, each at the labeled-row count where it rang.</summary>
+    public IReadOnlyList<int> DriftPoints => _driftPoints;
 
     /// <summary>Episodes ingested since the last cycle and their summed dissonance: the λ controller's input.</summary>
     public int EpisodesSinceCycle { get; private set; }
@@ -112,6 +129,7 @@ public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates, dou
 
                 if (e.Label is { } label && !_labeledIds.Contains(e.EpisodeId))
                 {
+                    ObserveError(e, label);
                     AddLabeled(e, features, label);
                 }
                 else if (!_labeledIds.Contains(e.EpisodeId))
@@ -138,6 +156,7 @@ public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates, dou
                 Sequence++;
                 // A true label supersedes the critic's pseudo-label for the same episode.
                 _pseudo.Remove(e.EpisodeId);
+                ObserveError(e, feedbackLabel);
                 AddLabeled(e, ToArray(e.Features), feedbackLabel);
                 return true;
 
@@ -153,10 +172,7 @@ public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates, dou
     public List<TrainingRow> ProposerRows(double lambda, double dTarget, out int pseudoRows)
     {
         var rows = new List<TrainingRow>(_labeled.Count + _pseudo.Count);
-        foreach (var l in _labeled)
-        {
-            rows.Add(new TrainingRow(l.Features, l.Label, RowWeights.Labeled));
-        }
+        rows.AddRange(LabeledRows());
 
         pseudoRows = 0;
         foreach (var p in _pseudo.Values)
@@ -173,9 +189,40 @@ public sealed class LearnerData(int recentCapacity, int maxPseudoCandidates, dou
     }
 
     /// <summary>The critic learns from ground truth only, so it stays an independent check.</summary>
-    public List<TrainingRow> CriticRows() => _labeled.ConvertAll(l => new TrainingRow(l.Features, l.Label, RowWeights.Labeled));
+    public List<TrainingRow> CriticRows() => LabeledRows();
 
-    public FeatureStatistics Statistics() => FeatureStatisticsCalculator.Compute(_labeled.Select(l => l.Features));
+    /// <summary>Over the recent inputs and the latest labeled rows: the out-of-distribution check follows the traffic, not the bootstrap.</summary>
+    public FeatureStatistics Statistics() =>
+        FeatureStatisticsCalculator.Compute(_labeled.Skip(Math.Max(0, _labeled.Count - StatisticsRows)).Select(l => l.Features).Concat(Recent));
+
+    /// <summary>Ground truth with weight 1, times <c>preDriftWeight</c> for each drift alarm after the row was taken.</summary>
+    private List<TrainingRow> LabeledRows()
+    {
+        var rows = new List<TrainingRow>(_labeled.Count);
+        var next = 0;
+        var weight = Math.Pow(preDriftWeight, _driftPoints.Count);
+        for (var i = 0; i < _labeled.Count; i++)
+        {
+            while (next < _driftPoints.Count && _driftPoints[next] <= i)
+            {
+                next++;
+                weight = Math.Pow(preDriftWeight, _driftPoints.Count - next);
+            }
+
+            rows.Add(new TrainingRow(_labeled[i].Features, _labeled[i].Label, (float)(RowWeights.Labeled * weight)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The proposer's error on a label (when the event recorded what the proposer said) feeds the drift test.</summary>
+    private void ObserveError(LearningEvent e, int label)
+    {
+        if (drift is not null && e.ProposerTopClass >= 0 && drift.Add(label == e.ProposerTopClass ? 0 : 1))
+        {
+            _driftPoints.Add(_labeled.Count);
+        }
+    }
 
     /// <summary>Moves every quarantined row into training (an admin's confirmation); returns how many.</summary>
     public IReadOnlyList<string> ReleaseAll()

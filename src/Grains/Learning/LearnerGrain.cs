@@ -98,6 +98,7 @@ public sealed partial class LearnerGrain(
         }
 
         using var activity = StartIngestActivity(item);
+        var alarms = _data.DriftPoints.Count;
         var quarantined = _data.QuarantinedCount;
         var released = _data.ReleasedCount;
         if (!_data.Ingest(item))
@@ -139,7 +140,11 @@ public sealed partial class LearnerGrain(
         _lastIngest = time.GetTimestamp();
         var policy = await PolicyAsync();
         var mark = _proposerMark < 0 ? state.State.ProposerLabeledAtLastTrain : _proposerMark;
-        if (_data.LabeledCount - mark >= policy.MinBatch)
+        if (_data.DriftPoints.Count > alarms)
+        {
+            await OnDriftAsync(policy);
+        }
+        else if (_data.LabeledCount - mark >= policy.MinBatch)
         {
             _ = EnqueueCycle("min_batch", policy);
         }
@@ -147,6 +152,21 @@ public sealed partial class LearnerGrain(
         // Deliveries go on while a cycle trains; only a second queued cycle makes them wait (bounded memory, and a
         // stopping silo ends the wait with the fits).
         await RunQueuedBackPressureAsync();
+    }
+
+    /// <summary>
+    /// The proposer's error on labeled episodes rose: the rows before now weigh less (LearnerData), the
+    /// out-of-distribution statistics move to the recent traffic, users see a drift event, and a cycle starts.
+    /// </summary>
+    private async Task OnDriftAsync(TaskPolicy policy)
+    {
+        var data = _data!;
+        var notice = new DriftNotice(data.LabeledCount, data.DriftPoints.Count, Options.PreDriftWeight);
+        LogDrift(logger, TaskId, notice.Alarms, notice.LabeledRows);
+        SelfDissonanceMetrics.DriftAlarms.Add(1, new KeyValuePair<string, object?>("task", TaskId));
+        _ = EnqueueCycle("drift", policy);
+        await GrainFactory.GetGrain<ITaskGrain>(TaskId).UpdateStatisticsAsync(data.Statistics());
+        await TaskEvents.PublishAsync(this, TaskId, new TaskEventItem(TaskEventNames.Drift, time.GetUtcNow(), Drift: notice), logger);
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
@@ -234,7 +254,8 @@ public sealed partial class LearnerGrain(
             data?.QuarantinedCount ?? 0,
             data?.ReleasedCount ?? 0,
             state.State.Erased.Count,
-            _cycleRunning));
+            _cycleRunning,
+            data?.DriftPoints.Count ?? 0));
     }
 
     public async Task<bool> EraseAsync(string episodeId)
@@ -492,7 +513,14 @@ public sealed partial class LearnerGrain(
         _goldenRows = [.. golden.Select(g => (AsArray(g.Features), g.Label))];
     }
 
-    private LearnerData NewData() => new(Options.RecentInputs, Options.MaxPseudoCandidates, Options.LabelGuardConfidence, state.State.QuarantineReleased, state.State.Erased);
+    private LearnerData NewData() => new(
+        Options.RecentInputs,
+        Options.MaxPseudoCandidates,
+        Options.LabelGuardConfidence,
+        state.State.QuarantineReleased,
+        state.State.Erased,
+        Options.DriftThreshold > 0 ? new PageHinkley(Options.DriftTolerance, Options.DriftThreshold, Options.DriftMinLabels) : null,
+        Options.PreDriftWeight);
 
     private void StartTimer() =>
         _timer ??= this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(Options.CycleInterval, Options.CycleInterval) { KeepAlive = true });
@@ -544,6 +572,9 @@ public sealed partial class LearnerGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task} learning cycle {Cycle} ({Trigger}): {Outcome} [{Reasons}] proposer {Trainer} golden {Golden:P2}, KL {Kl:F4}, step {Step:0.###}, {Milliseconds:F0} ms")]
     private static partial void LogCycle(ILogger logger, string task, long cycle, string trigger, string outcome, string reasons, double? golden, double? kl, double? step, string trainer, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task}: drift alarm {Alarms} at {Labeled} labeled rows (the proposer's error rose): earlier rows weigh less, statistics follow recent traffic, a cycle starts")]
+    private static partial void LogDrift(ILogger logger, string task, int alarms, int labeled);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Task}: a learning cycle ({Trigger}) failed; its rows stay pending for the next one")]
     private static partial void LogCycleFailed(ILogger logger, Exception exception, string task, string trigger);

@@ -44,6 +44,25 @@ public sealed class LearningOptions
     [Range(0.0, 1.0)]
     public double LabelGuardConfidence { get; set; }
 
+    /// <summary>
+    /// Drift test (Page-Hinkley on the proposer's error on labeled episodes): the alarm threshold λ. With errors of 0 or
+    /// 1, a rise of the error rate by 0.3 rings after about 70 labels. 0 turns the test off.
+    /// </summary>
+    [Range(0.0, 10_000.0)]
+    public double DriftThreshold { get; set; } = 20;
+
+    /// <summary>Drift test: the rise of the error rate tolerated (δ).</summary>
+    [Range(0.0, 1.0)]
+    public double DriftTolerance { get; set; } = 0.005;
+
+    /// <summary>Drift test: labels it needs since its last alarm before it can ring again.</summary>
+    [Range(1, 1_000_000)]
+    public int DriftMinLabels { get; set; } = 30;
+
+    /// <summary>At each drift alarm the rows taken before it are multiplied by this weight in training (1: no change).</summary>
+    [Range(0.0, 1.0)]
+    public double PreDriftWeight { get; set; } = 0.25;
+
     /// <summary>Cycle reports kept in the learner's state.</summary>
     [Range(1, 10_000)]
     public int CycleHistory { get; set; } = 50;

@@ -20,6 +20,7 @@ public static class SelfDissonanceMetrics
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.02, 0.05, 0.1, 0.12, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1] });
 
     public static readonly Counter<long> LearningCycles = Meter.CreateCounter<long>("sd.learning.cycles", "{cycle}", "Learning cycles by outcome.");
+    public static readonly Counter<long> DriftAlarms = Meter.CreateCounter<long>("sd.learning.drift", "{alarm}", "Drift alarms: the proposer's error on labeled episodes rose (Page-Hinkley).");
 
     public static readonly Histogram<double> LearningCycleDuration = Meter.CreateHistogram<double>("sd.learning.cycle.duration", "s", "Duration of learning cycles.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60] });

@@ -243,7 +243,7 @@ function setFollowing(on) {
       : 'Reconnecting…';
   };
   let pendingRefresh = null;
-  for (const kind of ['episode', 'promotion', 'rollback', 'cycle']) {
+  for (const kind of ['episode', 'promotion', 'rollback', 'cycle', 'drift']) {
     source.addEventListener(kind, (message) => {
       showEvent(kind, message.data);
       // A new production version or a finished cycle changes the charts and tables: refresh soon, once.
@@ -288,6 +288,10 @@ function describeEvent(kind, event) {
   if (kind === 'cycle' && event.cycle) {
     const c = event.cycle;
     return `cycle ${c.cycle} (${c.trigger}): ${c.outcome}${c.reasons.length ? ` [${c.reasons.join(', ')}]` : ''}, λ=${num(c.lambda, 4)}`;
+  }
+  if (kind === 'drift' && event.drift) {
+    const d = event.drift;
+    return `drift alarm ${d.alarms} at ${d.labeledRows} labeled rows: the proposer's error rose; earlier rows now weigh ×${num(d.preDriftWeight, 2)}, a cycle started`;
   }
   return kind;
 }
