@@ -432,17 +432,37 @@ def run_dataset(args, client_factory, name, poisoned, data):
             curve.append(acc)
             outcome = lr.get("outcome") if isinstance(lr, dict) else None
             reasons = lr.get("reasons") if isinstance(lr, dict) else None
+            roles = " ".join(f"{role} {(lr.get(role) or {}).get('outcome', '-')}"
+                             + (f" ({','.join((lr.get(role) or {}).get('reasons') or [])})" if (lr.get(role) or {}).get('reasons') else "")
+                             for role in ("proposer", "critic")) if isinstance(lr, dict) else ""
             log(f"{label}: {round(100 * end / len(stream))}% streamed ({end}/{len(stream)}): learn -> "
-                f"{outcome or lr.get('error')}{' ' + ','.join(map(str, reasons)) if reasons else ''} in {learn_seconds} s; "
+                f"{outcome or lr.get('error')}{' ' + ','.join(map(str, reasons)) if reasons else ''} [{roles}] in {learn_seconds} s; "
                 f"golden accuracy {acc:.4f}")
+        models1 = client.call("GET", f"/v1/tasks/{task}/models")
+        # settle: /learn without new data (catch-up steps toward the plain fit), reported apart from "end"
+        settle_log = []
+        for k in range(args.settle):
+            tl = time.time()
+            try:
+                lr = client.call("POST", f"/v1/tasks/{task}/learn", retries=1)
+            except ApiError as e:
+                lr = {"error": {"status": e.status, "body": e.problem or e.body}}
+            acc = golden_by_predict(client, task, features, xs, ys, golden)
+            settle_log.append({"call": k + 1, "learn_seconds": round(time.time() - tl, 1), "response": lr, "golden_accuracy_predict": acc})
+            prop = lr.get("proposer") if isinstance(lr, dict) else None
+            log(f"{label}: settle {k + 1}/{args.settle}: learn -> {lr.get('outcome') or lr.get('error')}, proposer "
+                f"{(prop or {}).get('outcome', '-')}; golden accuracy {acc:.4f}")
+            if not isinstance(prop, dict) or prop.get("outcome") != "promoted":
+                break
         if pool:
             pool.shutdown()
         for c in clients[1:]:
             c.close()
 
-        models1 = client.call("GET", f"/v1/tasks/{task}/models")
+        models2 = client.call("GET", f"/v1/tasks/{task}/models") if settle_log else models1
         metrics = client.call("GET", f"/v1/tasks/{task}/metrics")
         v1, acc1_models = production_info(models1)
+        v2, acc2_models = production_info(models2)
         acc1 = curve[-1] if curve else acc0
         # prequential on unlabeled rows
         unl = [p for p in range(len(stream)) if p not in stream_label]
@@ -456,6 +476,12 @@ def run_dataset(args, client_factory, name, poisoned, data):
         preq_labeled = [pred_label(episodes[p]) == ys[stream[p]] for p in stream_label]
         rec["end"] = {"golden_accuracy_predict": acc1, "golden_accuracy_models": acc1_models, "proposer_version": v1}
         rec["curve_golden_accuracy_predict"] = [acc0] + curve
+        rec["settle_log"] = settle_log
+        rec["settled"] = {"golden_accuracy_predict": settle_log[-1]["golden_accuracy_predict"] if settle_log else acc1,
+                          "golden_accuracy_models": acc2_models, "proposer_version": v2,
+                          "learn_calls": len(settle_log),
+                          "proposer_promotions": sum(1 for e in settle_log if isinstance(e["response"], dict)
+                                                     and (e["response"].get("proposer") or {}).get("outcome") == "promoted")}
         rec["prequential_unlabeled"] = preq
         rec["prequential_unlabeled_by_decile"] = preq_deciles
         rec["prequential_labeled_true_label"] = sum(preq_labeled) / len(preq_labeled) if preq_labeled else None
@@ -470,8 +496,9 @@ def run_dataset(args, client_factory, name, poisoned, data):
         rec["gate_blocks_from_responses"] = gate_blocks
         rec["metrics"] = metrics
         rec["models_end"] = models1
+        rec["models_settled"] = models2
         rec["models_bootstrap"] = models0
-        rec["proposer_moved"] = v1 != v0
+        rec["proposer_moved"] = v1 != v0  # by the end of the stream (settle not counted)
         rec["episode_seconds"] = round(ep_seconds, 1)
         rec["episodes_per_second"] = round(len(stream) / ep_seconds, 1) if ep_seconds else None
         rec["outcome"] = "ran"
@@ -571,7 +598,7 @@ def cycles_text(rec):
 
 
 def table(records):
-    head = ["dataset", "variant", "boot/stream/golden", "bootstrap", "end", "refit (best of 3)", "prequential",
+    head = ["dataset", "variant", "boot/stream/golden", "bootstrap", "end", "settled", "refit (best of 3)", "prequential",
             "cycles of the /learn calls (P promoted, R rejected; reasons)", "blocked by reason (metrics; labeled of them)", "proposer", "wall s"]
     rows = []
     for r in records:
@@ -580,7 +607,7 @@ def table(records):
         rf = r.get("refit", {})
         refit_txt = "skipped" if "skipped" in rf else f"{fmt_acc(rf.get('best'))} ({rf.get('best_model')})"
         if r.get("outcome") != "ran":
-            rows.append([r["dataset"], r["variant"], sizes, "-", "-", refit_txt, "-", r.get("outcome", "?"), "-", "-",
+            rows.append([r["dataset"], r["variant"], sizes, "-", "-", "-", refit_txt, "-", r.get("outcome", "?"), "-", "-",
                          str(r.get("wall_seconds", "-"))])
             continue
         b = blocked_by_reason(r)
@@ -595,8 +622,10 @@ def table(records):
         rows.append([r["dataset"], r["variant"], sizes,
                      f"{fmt_acc(r['bootstrap']['golden_accuracy_predict'])}",
                      f"{fmt_acc(r['end']['golden_accuracy_predict'])}",
+                     f"{fmt_acc(r.get('settled', {}).get('golden_accuracy_predict'))} (+{r.get('settled', {}).get('proposer_promotions', 0)}P)",
                      refit_txt, preq, cycles_text(r), btxt,
-                     f"{r['bootstrap']['proposer_version']}→{r['end']['proposer_version']}",
+                     f"{r['bootstrap']['proposer_version']}→{r['end']['proposer_version']}"
+                     + (f" (settled {r['settled']['proposer_version']})" if r.get("settled", {}).get("proposer_version") not in (None, r['end']['proposer_version']) else ""),
                      str(r.get("wall_seconds"))])
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
@@ -653,7 +682,8 @@ def markdown(records, meta, command, failures, check_on):
         f"- service: {meta['url']}, default policy; seed {meta['seed']}",
         "",
         "Golden accuracy of the production proposer from `POST /predict` on the golden rows, after bootstrap and after "
-        "the last `/learn`. **refit** = the best of three models trained offline on bootstrap + every labeled stream "
+        "the last `/learn` of the stream (**end**); **settled**: after up to `--settle` more `/learn` calls without new data "
+        "while the proposer keeps being promoted (catch-up steps; +nP = proposer promotions among them). **refit** = the best of three models trained offline on bootstrap + every labeled stream "
         "row (standardized LogisticRegression, RandomForest(300), HistGradientBoosting; for the poisoned variant, on the "
         "poisoned labels: a naive poisoned refit), scored on the same golden rows. **prequential** = accuracy of the "
         "prediction the service returned for each unlabeled stream episode. **cycles**: per role, outcomes of the 10 "
@@ -691,6 +721,8 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--short", action="store_true", help=f"{','.join(SHORT_CLEAN)} only, stream capped to {SHORT_STREAM_CAP} rows")
     ap.add_argument("--connections", type=int, default=1, help="concurrent episode connections (each keeps its own order); default 1")
+    ap.add_argument("--settle", type=int, default=4, help="after the stream, up to N more /learn calls without new data while "
+                    "the proposer keeps being promoted (catch-up steps); reported as 'settled', apart from 'end' (default 4, 0 = none)")
     ap.add_argument("--check", action="store_true", help="exit 1 unless every run ended above its bootstrap accuracy and none "
                     "had kl_trust_region rejections while the proposer never moved")
     ap.add_argument("--write-repo-doc", action="store_true", help="also copy the markdown report to LEARNING.md at the repo root")
