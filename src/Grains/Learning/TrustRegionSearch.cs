@@ -15,8 +15,12 @@ namespace SelfDissonance.Learning;
 /// </summary>
 public static class TrustRegionSearch
 {
-    /// <summary>A step smaller than this does not count as movement: the candidate is rejected.</summary>
-    public const double MinStep = 0.02;
+    /// <summary>
+    /// A step smaller than this does not count as movement: the candidate is rejected. From a single production model a
+    /// step of weight v moves at most −ln(1 − v) (the mixture keeps (1 − v) of every probability), so any klEps ≥ 0.01
+    /// always allows a step this large.
+    /// </summary>
+    public const double MinStep = 0.01;
 
     private const int GridPoints = 40;
     private const int BisectionSteps = 12;
@@ -155,6 +159,30 @@ public static class TrustRegionSearch
             }
 
             return best;
+        }
+
+        // Not even the first grid point: bisect below it (a far candidate still allows a small step from production).
+        double low = 0, high = 1.0 / GridPoints;
+        for (var i = 0; i < BisectionSteps; i++)
+        {
+            var mid = (low + high) / 2;
+            var midKl = Kl(old, baseReference, next, mid);
+            if (midKl > klEps)
+            {
+                high = mid;
+                continue;
+            }
+
+            anyWithinKl = true;
+            var accuracy = MixedAccuracy(baseGolden, candidateGolden, labels, mid);
+            if (accuracy < floor)
+            {
+                high = mid;
+                continue;
+            }
+
+            low = mid;
+            best = new Step(null, mid, midKl, accuracy);
         }
 
         return best;
