@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the rolling-restart test N times (3 silos under load, each SIGTERMed and restarted in turn while the task learns:
 # 3 stops a run) and prints every stop's drain time, the worst one, and the episodes lost, from the report each run
-# writes to .data/reports/rolling-restart.json. Builds first.
+# writes to .data/reports/rolling-restart.json (every silo's log of run R in .data/reports/rolling-restarts/logs-R).
+# Builds first.
 #   scripts/measure-rolling-restarts.sh [RUNS]     (default 4: 12 stops)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,11 +11,13 @@ echo "==> building (Release)"
 dotnet build SelfDissonance.sln -c Release --nologo -v quiet >/dev/null
 out=.data/reports/rolling-restarts
 mkdir -p "$out"
-rm -f "$out"/run-*.json
+rm -rf "$out"/run-*.json "$out"/logs-*
 for r in $(seq 1 "$runs"); do
   echo "==> run $r of $runs"
   rm -f .data/reports/rolling-restart.json
-  if ! dotnet test --project tests/SelfDissonance.ClusterProfile.Tests -c Release --no-build \
+  # Every silo's full log, so a slow stop can be read afterwards.
+  rm -rf "$out/logs-$r" && mkdir -p "$out/logs-$r"
+  if ! SD_TEST_PROCESS_LOGS="$PWD/$out/logs-$r" dotnet test --project tests/SelfDissonance.ClusterProfile.Tests -c Release --no-build \
       --filter-method '*Restarting_every_silo_in_turn_under_load*' >"$out/run-$r.log" 2>&1; then
     echo "    the test failed: see $out/run-$r.log"
   fi

@@ -19,6 +19,9 @@ public sealed class RollingRestartTests(ClusterServices services, ITestOutputHel
     /// <summary>The silos' own stop budget; Kubernetes' grace period (terminationGracePeriodSeconds) is longer.</summary>
     private static readonly TimeSpan s_shutdownTimeout = TimeSpan.FromSeconds(20);
 
+    // A stop slower than this keeps the stopping silo's last log lines in the report.
+    private static readonly TimeSpan s_slowStop = TimeSpan.FromSeconds(8);
+
     [Fact]
     public async Task Restarting_every_silo_in_turn_under_load_fails_no_request_and_loses_nothing()
     {
@@ -32,12 +35,19 @@ public sealed class RollingRestartTests(ClusterServices services, ITestOutputHel
         await Task.Delay(TimeSpan.FromSeconds(4), Ct);
 
         var drains = new List<(string Silo, double Seconds, double ReadyAgainSeconds)>();
+        var slowStops = new List<object>();
         foreach (var silo in cluster.Silos)
         {
             var clock = Stopwatch.StartNew();
             await silo.StopAsync();
             var drained = clock.Elapsed;
             Assert.False(silo.IsRunning, $"{silo.Name} did not exit on SIGTERM within 30 s");
+            if (drained > s_slowStop)
+            {
+                // What held it: the stopping process's last lines (its log is gone once the silo starts again).
+                slowStops.Add(new { silo = silo.Name, seconds = Math.Round(drained.TotalSeconds, 2), log = silo.Output.TakeLast(80).ToList() });
+            }
+
             await silo.StartAsync(TimeSpan.FromSeconds(60));
             load.Down.TryRemove(silo.Name, out _);
             drains.Add((silo.Name, Math.Round(drained.TotalSeconds, 2), Math.Round(clock.Elapsed.TotalSeconds, 2)));
@@ -70,6 +80,7 @@ public sealed class RollingRestartTests(ClusterServices services, ITestOutputHel
             lostSample,
             feedbackMissing,
             drains = drains.Select(d => new { silo = d.Silo, drainSeconds = d.Seconds, stoppedAndReadyAgainSeconds = d.ReadyAgainSeconds }),
+            slowStops,
         };
         var json = JsonSerializer.Serialize(report);
         output.WriteLine(json);

@@ -15,19 +15,6 @@ namespace SelfDissonance.Cli.Demo;
 /// </summary>
 internal sealed class DemoRunner(CommandContext ctx, DemoSettings settings)
 {
-    /// <summary>
-    /// A policy that lets the demo learn visibly, inside the validated ranges: a cycle every 250 labeled rows; a trust
-    /// region wide enough for a weak v1 to move toward what the new rows say (with the default klEps 0.02 every cycle from
-    /// this v1 is rejected with kl_trust_region, even with the largest anchor weight); a budget that never blocks labeled
-    /// traffic. The gate's dissonance limit and the golden tolerance keep their defaults.
-    /// </summary>
-    public static PolicyUpdate Policy { get; } = new()
-    {
-        MinBatch = 250,
-        KlEps = 0.2,
-        DBudgetPerHour = 1_000_000,
-    };
-
     private static readonly TimeSpan LearnerCatchUpLimit = TimeSpan.FromSeconds(60);
 
     private ISelfDissonanceClient Client => ctx.Client;
@@ -109,7 +96,7 @@ internal sealed class DemoRunner(CommandContext ctx, DemoSettings settings)
         {
             try
             {
-                await Client.CreateTaskAsync(new CreateTaskRequest(id, TwoMoonsData.Features, TwoMoonsData.Classes, Policy), ct);
+                await Client.CreateTaskAsync(new CreateTaskRequest(id, TwoMoonsData.Features, TwoMoonsData.Classes), ct);
                 return id;
             }
             catch (SelfDissonanceException e) when (e.Reason == "task_exists" && !settings.TaskGiven && attempt < 5)

@@ -38,13 +38,21 @@ public sealed partial class LearnerGrain
     {
         while (_cycles.Count >= MaxQueuedCycles)
         {
-            await ObserveAsync(_cycles.Peek());
+            var head = _cycles.Peek();
+            await ObserveAsync(head);
+            // Dequeued here too: a finished head whose own continuation has not run yet would make this loop spin.
+            Forget(head);
         }
     }
 
     private async Task ForgetWhenDoneAsync(Task<LearningCycleResult> run)
     {
         await ObserveAsync(run);
+        Forget(run);
+    }
+
+    private void Forget(Task<LearningCycleResult> run)
+    {
         if (_cycles.TryPeek(out var head) && head == run)
         {
             _ = _cycles.Dequeue();
