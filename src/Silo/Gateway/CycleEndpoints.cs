@@ -15,11 +15,11 @@ public static class CycleEndpoints
         return v1;
     }
 
-    private static async Task<IResult> ListAsync(string task, HttpContext context, GrainApi api)
+    // The query values come as strings (so the OpenAPI document lists them) and are parsed here: a value that is not an
+    // integer in range is the same 400 invalid_query as one out of range, not the framework's bare 400.
+    private static async Task<IResult> ListAsync(string task, string? limit, string? before, GrainApi api)
     {
-        var (limit, before) = CyclePaging.Parse(Query(context, "limit"), Query(context, "before"));
-        return Json(await api.GetCyclesAsync(task, limit, before));
+        var (take, until) = CyclePaging.Parse(limit, before);
+        return Json(await api.GetCyclesAsync(task, take, until));
     }
-
-    private static string? Query(HttpContext context, string name) => context.Request.Query.TryGetValue(name, out var values) ? values.ToString() : null;
 }
