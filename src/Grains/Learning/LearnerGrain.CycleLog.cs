@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace SelfDissonance.Learning;
 
-/// <summary>Every kept cycle goes to the task's durable cycle log (<see cref="ICycleLogGrain"/>), after the cycle's state write.</summary>
+/// <summary>
+/// Every kept cycle goes to the task's durable cycle log (<see cref="ICycleLogGrain"/>), after the cycle's state write and
+/// before its cycle event: whoever reads GET /v1/tasks/{task}/cycles on the event finds the cycle there.
+/// </summary>
 public sealed partial class LearnerGrain
 {
     /// <summary>Whether the log has every cycle this activation kept; until then an append also sends the recent cycles in state.</summary>

@@ -225,8 +225,8 @@ public sealed partial class LearnerGrain
         if (keep)
         {
             LogCycle(logger, TaskId, cycle, input.Trigger, outcome, string.Join(",", reasons), proposerReport?.GoldenAccuracy, proposerReport?.KlFromProduction, proposerReport?.Step, proposerTrainer.Name, clock.Elapsed.TotalMilliseconds);
-            await TaskEvents.PublishAsync(this, TaskId, new TaskEventItem(TaskEventNames.Cycle, started + clock.Elapsed, Cycle: result), logger);
             await RecordCycleAsync(result);
+            await TaskEvents.PublishAsync(this, TaskId, new TaskEventItem(TaskEventNames.Cycle, started + clock.Elapsed, Cycle: result), logger);
         }
 
         return result;
