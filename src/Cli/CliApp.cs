@@ -24,6 +24,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, CliEnvironment
         root.Subcommands.Add(EpisodeCommands.Create(this));
         root.Subcommands.Add(LearnCommand.Create(this));
         root.Subcommands.Add(ModelsCommand.Create(this));
+        root.Subcommands.Add(CyclesCommand.Create(this));
         root.Subcommands.Add(RollbackCommand.Create(this));
         root.Subcommands.Add(PolicyCommands.Create(this));
         root.Subcommands.Add(WatchCommand.Create(this));

@@ -131,6 +131,14 @@ public interface ISelfDissonanceClient
     /// <returns>Versions per role.</returns>
     Task<ModelsResponse> ListModelsAsync(string task, CancellationToken cancellationToken = default);
 
+    /// <summary>Reads a page of a task's learning cycles, newest first (<c>GET /v1/tasks/{task}/cycles</c>).</summary>
+    /// <param name="task">Task id.</param>
+    /// <param name="limit">At most this many cycles, 1 to 500 (null: 50).</param>
+    /// <param name="before">Only cycles numbered below this one (null: from the newest); the previous page's <see cref="CyclesResponse.Next"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The cycles, newest first, and the <c>before</c> of the following page (null at the end).</returns>
+    Task<CyclesResponse> GetCyclesAsync(string task, int? limit = null, long? before = null, CancellationToken cancellationToken = default);
+
     /// <summary>Rolls a role back to its previous production version (<c>POST /v1/tasks/{task}/models/{role}/rollback</c>). Not retried.</summary>
     /// <param name="task">Task id.</param>
     /// <param name="role"><c>proposer</c> or <c>critic</c>.</param>

@@ -134,6 +134,10 @@ public sealed class SelfDissonanceClusterClient : ISelfDissonanceClient
         CallAsync(() => _api.ListModelsAsync(task), Retry.Safe, cancellationToken);
 
     /// <inheritdoc />
+    public Task<CyclesResponse> GetCyclesAsync(string task, int? limit = null, long? before = null, CancellationToken cancellationToken = default) =>
+        CallAsync(() => _api.GetCyclesAsync(task, limit, before), Retry.Safe, cancellationToken);
+
+    /// <inheritdoc />
     public Task<RollbackResponse> RollbackAsync(string task, string role, string? reason = null, CancellationToken cancellationToken = default) =>
         CallAsync(() => _api.RollbackAsync(task, role, reason, _options.Caller), Retry.None, cancellationToken);
 

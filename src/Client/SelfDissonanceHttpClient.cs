@@ -181,6 +181,17 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
         GetAsync<ModelsResponse>($"v1/tasks/{Segment(task)}/models", cancellationToken);
 
     /// <inheritdoc />
+    public Task<CyclesResponse> GetCyclesAsync(string task, int? limit = null, long? before = null, CancellationToken cancellationToken = default)
+    {
+        var query = string.Join("&", new[]
+        {
+            limit is { } l ? FormattableString.Invariant($"limit={l}") : null,
+            before is { } b ? FormattableString.Invariant($"before={b}") : null,
+        }.OfType<string>());
+        return GetAsync<CyclesResponse>($"v1/tasks/{Segment(task)}/cycles{(query.Length > 0 ? "?" + query : "")}", cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<RollbackResponse> RollbackAsync(string task, string role, string? reason = null, CancellationToken cancellationToken = default) =>
         SendAsync<RollbackResponse>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/models/{Segment(role)}/rollback{Reason(reason)}", null, Retry.ConnectOnly, cancellationToken);
 

@@ -9,6 +9,7 @@ public static class ReasonCodes
     public const string InvalidBody = "invalid_body";
     public const string InvalidId = "invalid_id";
     public const string InvalidTask = "invalid_task";
+    public const string InvalidQuery = "invalid_query";
     public const string MissingFeature = "missing_feature";
     public const string UnknownFeature = "unknown_feature";
     public const string NonFiniteFeature = "non_finite_feature";

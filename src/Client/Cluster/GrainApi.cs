@@ -188,6 +188,15 @@ internal sealed class GrainApi(IGrainFactory grains, ITaskSchemas schemas, int m
         return new ModelsResponse(await RoleModelsAsync(id, ModelRole.Proposer), await RoleModelsAsync(id, ModelRole.Critic));
     }
 
+    /// <summary>A page of the task's learning cycles, newest first; refuses a limit or before out of range before the task is looked up.</summary>
+    public async Task<CyclesResponse> GetCyclesAsync(string task, int? limit, long? before)
+    {
+        var (take, until) = CyclePaging.Validate(limit, before);
+        var id = (await SnapshotAsync(task)).Definition.Id;
+        var page = await grains.GetGrain<ICycleLogGrain>(id).ReadAsync(take, until);
+        return new CyclesResponse(id, [.. page.Cycles.Select(Responses.CycleRecord)], page.Next);
+    }
+
     public async Task<RollbackResponse> RollbackAsync(string task, string role, string? reason, string by)
     {
         if (!ModelRoles.TryParse(role, out var parsed))

@@ -153,6 +153,19 @@ internal static class Responses
         r.NewLabeledRows,
         r.NewPseudoCandidates);
 
+    public static CycleRecordResponse CycleRecord(LearningCycleResult r) => new(
+        r.Cycle,
+        r.Trigger,
+        r.StartedAt,
+        r.Duration.TotalMilliseconds,
+        r.Outcome,
+        r.Reasons,
+        r.NewLabeledRows,
+        r.NewPseudoCandidates,
+        r.Lambda is { } l ? new LambdaResponse(l.Before, l.After, l.MeanDissonance, l.Episodes) : null,
+        r.Proposer is { } p ? Candidate(p) : null,
+        r.Critic is { } c ? Candidate(c) : null);
+
     public static CandidateResponse Candidate(CandidateReport c) => new(
         c.Role.ToWire(),
         c.Outcome,

@@ -233,6 +233,7 @@ public sealed partial class LearnerGrain
         if (keep)
         {
             LogCycle(logger, TaskId, cycle, input.Trigger, outcome, string.Join(",", reasons), proposerReport?.GoldenAccuracy, proposerReport?.KlFromProduction, proposerReport?.Step, proposerTrainer.Name, clock.Elapsed.TotalMilliseconds);
+            await RecordCycleAsync(result);
             await TaskEvents.PublishAsync(this, TaskId, new TaskEventItem(TaskEventNames.Cycle, started + clock.Elapsed, Cycle: result), logger);
         }
 

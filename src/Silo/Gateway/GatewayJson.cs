@@ -73,6 +73,7 @@ public static class GatewayJson
 [JsonSerializable(typeof(List<PredictResponse>))]
 [JsonSerializable(typeof(LearnResponse))]
 [JsonSerializable(typeof(ModelsResponse))]
+[JsonSerializable(typeof(CyclesResponse))]
 [JsonSerializable(typeof(RollbackResponse))]
 [JsonSerializable(typeof(PolicyResponse))]
 [JsonSerializable(typeof(List<PolicyChangeResponse>))]

@@ -101,6 +101,7 @@ public static class SiloApp
             .MapTaskEndpoints(gateway)
             .MapEpisodeEndpoints()
             .MapModelEndpoints()
+            .MapCycleEndpoints()
             .MapPolicyEndpoints()
             .MapTaskMetricsEndpoints()
             .MapEventEndpoints()

@@ -40,6 +40,7 @@ public static class ApiScopes
         ["Feedback"] = FeedbackWrite,
         ["Learn"] = ModelsAdmin,
         ["ListModels"] = Read,
+        ["ListCycles"] = Read,
         ["Rollback"] = ModelsAdmin,
         ["GetPolicy"] = Read,
         ["UpdatePolicy"] = PolicyAdmin,

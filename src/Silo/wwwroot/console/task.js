@@ -1,5 +1,5 @@
 // A task's page: accuracy per proposer version over time, the dissonance distribution, λ and budget over time, gate
-// blocks, versions with lineage and production history, rollback, and live events. Time series come from
+// blocks, versions with lineage and production history, the newest learning cycles, rollback, and live events. Time series come from
 // GET /v1/tasks/{task}/history; a silo without that route still gets a page, with series collected since it loaded.
 import { drawAccuracy, drawBlocks, drawDissonance, drawLambda } from './charts.js';
 import {
@@ -9,6 +9,8 @@ import {
 const ROLES = ['proposer', 'critic'];
 const MAX_POLLS = 720; // an hour of 5-second polls
 const MAX_EVENTS = 20;
+const CYCLES_SHOWN = 20;
+const CYCLE_COLUMNS = ['Cycle', 'Trigger', 'Rows in (labeled / pseudo)', 'Role', 'Model', 'CV', 'KL plain', 'KL step', 'Step', 'Golden before → after', 'Outcome', 'Reasons', 'Duration'];
 
 const FOLLOW_KEY = 'selfdissonance.console.follow';
 
@@ -39,8 +41,8 @@ export function start() {
 async function refresh() {
   const t = state.task;
   try {
-    const [task, metrics, models, history] = await Promise.all([
-      api(taskPath(t)), api(taskPath(t, '/metrics')), api(taskPath(t, '/models')), loadHistory(t),
+    const [task, metrics, models, history, cycles] = await Promise.all([
+      api(taskPath(t)), api(taskPath(t, '/metrics')), api(taskPath(t, '/models')), loadHistory(t), loadCycles(t),
     ]);
     const now = Date.now();
     state.polls.push({ at: now, lambda: metrics.lambda, budgetLeft: metrics.budgetLeft, proposer: metrics.proposer });
@@ -56,6 +58,7 @@ async function refresh() {
     for (const role of ROLES) {
       renderRole(role, models[role]);
     }
+    renderCycles(cycles);
     clearError();
     markUpdated();
   } catch (error) {
@@ -73,6 +76,52 @@ async function loadHistory(t) {
     state.historyNote = error instanceof ApiError ? `${error.reason}, HTTP ${error.status}` : describeError(error);
     return null;
   }
+}
+
+/** The newest cycles, or the reason they could not be read (a silo without the route): the rest of the page still shows. */
+async function loadCycles(t) {
+  try {
+    return await api(taskPath(t, `/cycles?limit=${CYCLES_SHOWN}`));
+  } catch (error) {
+    return { error: error instanceof ApiError ? `${error.reason}, HTTP ${error.status}` : describeError(error) };
+  }
+}
+
+function renderCycles(page) {
+  const table = document.getElementById('cycles');
+  const caption = table.querySelector('caption');
+  const rows = page.error
+    ? [el('tr', {}, el('td', { colspan: CYCLE_COLUMNS.length }, `Cycles are not available: ${page.error}.`))]
+    : page.cycles.length === 0
+      ? [el('tr', {}, el('td', { colspan: CYCLE_COLUMNS.length }, 'No learning cycles yet.'))]
+      : page.cycles.flatMap(cycleRows);
+  table.replaceChildren(caption, el('thead', {}, row('th', CYCLE_COLUMNS)), el('tbody', {}, ...rows));
+}
+
+/** A row per candidate of the cycle (one without a candidate when none was trained); the cycle's own cells span them. */
+function cycleRows(c) {
+  const candidates = [c.proposer, c.critic].filter((x) => x);
+  const span = Math.max(1, candidates.length);
+  const shared = (cells) => cells.map(([value, cls]) => el('td', { rowspan: span, class: cls ?? null }, value));
+  const lead = shared([[int(c.cycle), 'num'], [c.trigger], [`${int(c.newLabeledRows)} / ${int(c.newPseudoCandidates)}`, 'num']]);
+  const tail = shared([[`${int(Math.round(c.durationMs))} ms`, 'num']]);
+  const attributes = (i) => ({ class: `cycle ${c.outcome}`, 'data-cycle': c.cycle, 'data-outcome': c.outcome, 'data-first': i === 0 ? 'true' : null });
+  if (candidates.length === 0) {
+    return [el('tr', attributes(0), ...lead, ...['—', '—', '—', '—', '—', '—', '—'].map((v) => el('td', {}, v)),
+      el('td', {}, c.outcome), el('td', {}, c.reasons.join(', ') || '—'), ...tail)];
+  }
+  return candidates.map((k, i) => el('tr', { ...attributes(i), 'data-role': k.role },
+    ...(i === 0 ? lead : []),
+    el('td', {}, k.role),
+    el('td', {}, k.trainer ?? '—'),
+    el('td', { class: 'num' }, pct(k.cvAccuracy)),
+    el('td', { class: 'num' }, num(k.plainKl, 4)),
+    el('td', { class: 'num' }, num(k.klFromProduction, 4)),
+    el('td', { class: 'num' }, num(k.step, 3)),
+    el('td', { class: 'num' }, `${pct(k.productionGoldenAccuracy)} → ${pct(k.goldenAccuracy)}`),
+    el('td', {}, k.version ? `${k.outcome} (${version(k.version)})` : k.outcome),
+    el('td', {}, k.reasons.join(', ') || '—'),
+    ...(i === 0 ? tail : [])));
 }
 
 /** Per proposer version: golden and live accuracy points. Rejected candidates never served, so they are not drawn. */
