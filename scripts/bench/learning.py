@@ -513,7 +513,7 @@ def run_dataset(args, client_factory, name, poisoned, data):
 
 def summarize_learn(learn_log):
     """Outcomes of the /learn calls: the answer's top level (promoted when either role was) and per role.
-    A role's promotion with anchorWeight > 0 is a step the trust region limited ("bounded")."""
+    A role's promotion with step < 1 is a step the trust region limited ("bounded": a mixture toward the candidate)."""
     out = {"outcomes": {}, "reasons": {}}
     for role in ("proposer", "critic"):
         out[role] = {"outcomes": {}, "reasons": {}, "bounded_promotions": 0}
@@ -531,7 +531,7 @@ def summarize_learn(learn_log):
                 continue
             ro = rr.get("outcome", "?")
             out[role]["outcomes"][ro] = out[role]["outcomes"].get(ro, 0) + 1
-            if ro == "promoted" and (rr.get("anchorWeight") or 0) > 0:
+            if ro == "promoted" and (rr.get("step") if rr.get("step") is not None else 1) < 1:
                 out[role]["bounded_promotions"] += 1
             if ro != "promoted":
                 for reason in rr.get("reasons") or ["(none)"]:
@@ -687,7 +687,7 @@ def markdown(records, meta, command, failures, check_on):
         "row (standardized LogisticRegression, RandomForest(300), HistGradientBoosting; for the poisoned variant, on the "
         "poisoned labels: a naive poisoned refit), scored on the same golden rows. **prequential** = accuracy of the "
         "prediction the service returned for each unlabeled stream episode. **cycles**: per role, outcomes of the 10 "
-        "`/learn` calls (P promoted, R rejected; \"bounded\" = a promotion the trust region limited, anchorWeight > 0) "
+        "`/learn` calls (P promoted, R rejected; \"bounded\" = a promotion the trust region limited, step < 1: a mixture toward the candidate) "
         "with the rejection reasons; cycles the learner ran on its own (minBatch, timer) are counted from `/metrics` but "
         "their outcomes are not seen. **blocked**: `/metrics` blocked episodes by reason, and how many of them carried a "
         "label (from the episode answers).",

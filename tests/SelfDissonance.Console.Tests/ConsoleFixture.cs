@@ -33,7 +33,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
     {
         await Host.StartAsync();
         var ct = TestContext.Current.CancellationToken;
-        // A small budget and far-away inputs make the gate block for two reasons; no auto cycles compete with learn.
+        // A small budget and far-away inputs make the gate block unlabeled episodes for two reasons (labeled ones are
+        // ground truth and never blocked); no auto cycles compete with learn.
         await Http.CreateTwoMoonsTaskAsync(TaskId, new PolicyUpdate { DBudgetPerHour = 10, GoldenTolerance = 1, KlEps = 10, MinBatch = 1_000_000 });
         var csv = new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Root, "samples", "data", "two-moons.csv"), ct));
         csv.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
@@ -43,7 +44,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await RunEpisodesAsync(data[..300], ct);
         for (var i = 0; i < 5; i++)
         {
-            await PostEpisodeAsync(new EpisodeRequest(new Dictionary<string, double> { ["x"] = 40 + i, ["y"] = -30 }, "upper"), ct);
+            await PostEpisodeAsync(new EpisodeRequest(new Dictionary<string, double> { ["x"] = 40 + i, ["y"] = -30 }), ct);
         }
 
         var learnable = (await Http.MetricsAsync(TaskId)).Learnable;
@@ -59,10 +60,12 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     private async Task RunEpisodesAsync(IEnumerable<LabeledExample> examples, CancellationToken ct)
     {
+        // Every other episode carries its label: live accuracy has labels, the budget has unlabeled episodes to limit.
+        var i = 0;
         foreach (var example in examples)
         {
             var row = Api.Row(example);
-            await PostEpisodeAsync(new EpisodeRequest(row.Features, row.Label), ct);
+            await PostEpisodeAsync(new EpisodeRequest(row.Features, i++ % 2 == 0 ? row.Label : null), ct);
         }
     }
 

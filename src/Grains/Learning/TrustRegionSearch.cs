@@ -10,8 +10,8 @@ namespace SelfDissonance.Learning;
 /// X is production or one of its members, with v the largest weight (grid, then bisection) whose mixture stays within
 /// klEps of production and passes the golden gate. KL(P ‖ ·) is convex along the segment, so the feasible weights form
 /// an interval and a weak start moves every cycle toward the retrained model until the candidate itself is within bound.
-/// Mixtures stay at two members (the base and the latest candidate), so a prediction costs at most two models; three
-/// only when no two-member step exists.
+/// Mixtures stay small: from a mixture, the candidate takes one member's place (or joins while there are fewer than
+/// three), so a prediction runs at most three models and usually two.
 /// </summary>
 public static class TrustRegionSearch
 {
@@ -58,27 +58,37 @@ public static class TrustRegionSearch
             return new TrustRegionOutcome(candidate, 1, plainKl, plainKl, candidateAccuracy, productionAccuracy, true, passes ? null : RejectionReasons.GoldenRegression, trace.ToImmutable(), clock.Elapsed);
         }
 
-        // The bases a step may start from: each member of production (two-member results), then production as a whole.
-        var bases = production.Components.Select(c => c.Model).ToList();
-        if (production.MemberCount > 1 && production.MemberCount < MaxMembers)
+        // The bases a step may start from: production itself when it is one model; for a mixture, production without
+        // one of its members (so the candidate takes that member's place: the latest candidate usually, which the new one
+        // supersedes), and production whole while it has room for one more member. No result has more than MaxMembers.
+        var bases = new List<TrainedModel>();
+        if (production.MemberCount == 1)
         {
             bases.Add(production);
+        }
+        else
+        {
+            var members = production.Components;
+            for (var i = 0; i < members.Count; i++)
+            {
+                bases.Add(TrainedModel.Mix([.. members.Where((_, j) => j != i)]));
+            }
+
+            if (production.MemberCount < MaxMembers)
+            {
+                bases.Add(production);
+            }
         }
 
         Step? best = null;
         var anyWithinKl = false;
         foreach (var b in bases)
         {
-            if (best is { } found && found.Weight >= MinStep && b.MemberCount > 1)
-            {
-                break;
-            }
-
             cancellationToken.ThrowIfCancellationRequested();
             var baseReference = ReferenceEquals(b, production) ? old : Score(b.Predictor, reference);
             var baseGolden = Score(b.Predictor, golden.Select(g => g.Features).ToList());
             var step = Largest(old, baseReference, next, baseGolden, candidateGolden, labels, klEps, floor, ref anyWithinKl);
-            if (step is { } s && (best is null || s.Weight > best.Value.Weight))
+            if (step is { } s && (best is null || s.Weight > best.Value.Weight + 1e-9 || (s.Weight > best.Value.Weight - 1e-9 && b.MemberCount < best.Value.Base!.MemberCount)))
             {
                 best = s with { Base = b };
             }
@@ -173,7 +183,8 @@ public static class TrustRegionSearch
                 continue;
             }
 
-            anyWithinKl = true;
+            // Only a step that counts as movement makes the golden gate the reason for a rejection.
+            anyWithinKl |= mid >= MinStep;
             var accuracy = MixedAccuracy(baseGolden, candidateGolden, labels, mid);
             if (accuracy < floor)
             {

@@ -230,16 +230,16 @@ public sealed class LearnerDataTests
     }
 
     [Fact]
-    public void Statistics_describe_the_ground_truth_rows()
+    public void Statistics_describe_the_latest_labeled_rows_and_the_recent_inputs()
     {
+        // The out-of-distribution check follows the traffic: an unlabeled recent input counts as much as a labeled row.
         _data.AddBootstrap([new LabeledExample([1f], 0), new LabeledExample([3f], 1)]);
-        _data.Ingest(Episode("pseudo", label: null, criticTop: 1, d: 0.4, features: [100f]));
+        _data.Ingest(Episode("pseudo", label: null, criticTop: 1, d: 0.4, features: [101f]));
 
         var s = _data.Statistics();
 
-        Assert.Equal(2, s.Rows);
-        Assert.Equal(2.0, s.Mean[0], 1e-12);
-        Assert.Equal(1.0, s.StdDev[0], 1e-12);
+        Assert.Equal(3, s.Rows);
+        Assert.Equal(35.0, s.Mean[0], 1e-9);
     }
 
     private static LearningEvent Episode(string id, int? label, int criticTop, double d, float[]? features = null) =>

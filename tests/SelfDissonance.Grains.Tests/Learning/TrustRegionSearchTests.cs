@@ -68,6 +68,24 @@ public sealed class TrustRegionSearchTests
     }
 
     [Fact]
+    public void From_a_three_member_mixture_a_new_candidate_takes_a_members_place_and_never_a_fourth()
+    {
+        // Production as three far-apart models, then a candidate of yet another concept: still a step, still three members.
+        var third = new LightGbmTrainer().Fit(s_shape, Clusters.Generate([(0, 6), (6, 0)], perClass: 60, seed: 7));
+        var production = TrainedModel.Mix([(s_production, 0.4), (s_candidate, 0.3), (third, 0.3)]);
+        var next = new MaxEntTrainer(l2: 0.1f).Fit(s_shape, Clusters.Generate([(3, 7), (3, -1)], perClass: 60, seed: 8));
+
+        for (var i = 0; i < 5; i++)
+        {
+            var outcome = TrustRegionSearch.Run(next, production, s_reference, s_golden, klEps: 0.01, goldenTolerance: 1, TestContext.Current.CancellationToken);
+            Assert.Null(outcome.Rejection);
+            Assert.True(outcome.Step >= TrustRegionSearch.MinStep, $"step {outcome.Step}");
+            Assert.InRange(outcome.Model.MemberCount, 1, 3);
+            production = outcome.Model;
+        }
+    }
+
+    [Fact]
     public void With_a_near_zero_bound_no_step_counts_and_the_candidate_is_rejected()
     {
         var outcome = TrustRegionSearch.Run(s_candidate, s_production, s_reference, s_golden, klEps: 1e-9, goldenTolerance: 0.005, TestContext.Current.CancellationToken);
