@@ -34,6 +34,16 @@ public interface ISelfDissonanceClient
     Task<BootstrapResponse> BootstrapAsync(string task, BootstrapRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Adds rows to a task's golden holdout or replaces it (<c>POST /v1/tasks/{task}/golden</c>): a holdout from an old
+    /// concept goes stale after a drift. Production of both roles is re-scored on the new holdout.
+    /// </summary>
+    /// <param name="task">Task id.</param>
+    /// <param name="request">Rows and mode (add or replace).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The holdout's revision and size, and production re-scored.</returns>
+    Task<GoldenResponse> SetGoldenAsync(string task, GoldenRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Bootstraps a task from CSV sent as <c>text/csv</c>: the task's feature columns, a <c>label</c> column and a
     /// <c>split</c> column (<c>train</c> or <c>golden</c>). The stream is read from its current position and not disposed.
     /// </summary>

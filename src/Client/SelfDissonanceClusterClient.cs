@@ -66,6 +66,13 @@ public sealed class SelfDissonanceClusterClient : ISelfDissonanceClient
     }
 
     /// <inheritdoc />
+    public Task<GoldenResponse> SetGoldenAsync(string task, GoldenRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return CallAsync(() => _api.SetGoldenAsync(task, request, _options.Caller), Retry.None, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<BootstrapResponse> BootstrapFromCsvAsync(string task, Stream csv, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(csv);

@@ -92,6 +92,13 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
     }
 
     /// <inheritdoc />
+    public Task<GoldenResponse> SetGoldenAsync(string task, GoldenRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync<GoldenResponse>(HttpMethod.Post, $"v1/tasks/{Segment(task)}/golden", JsonBody(request), Retry.ConnectOnly, cancellationToken, _options.TrainingTimeout);
+    }
+
+    /// <inheritdoc />
     public Task<BootstrapResponse> BootstrapFromCsvAsync(string task, Stream csv, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(csv);

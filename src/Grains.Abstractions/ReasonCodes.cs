@@ -16,6 +16,7 @@ public static class ReasonCodes
     public const string UnknownLabel = "unknown_label";
     public const string InvalidCsv = "invalid_csv";
     public const string InvalidBootstrap = "invalid_bootstrap";
+    public const string InvalidGolden = "invalid_golden";
     public const string BatchTooLarge = "batch_too_large";
     public const string PayloadTooLarge = "payload_too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";

@@ -65,6 +65,28 @@ internal sealed class GrainApi(IGrainFactory grains, ITaskSchemas schemas, int m
         return await BootstrapAsync(schema, training, golden, by);
     }
 
+    /// <summary>Adds rows to the golden holdout or replaces it; production of both roles is re-scored on the new one.</summary>
+    public async Task<GoldenResponse> SetGoldenAsync(string task, GoldenRequest body, string by)
+    {
+        var mode = body.Mode ?? "add";
+        if (mode is not ("add" or "replace"))
+        {
+            throw DomainException.BadRequest(ReasonCodes.InvalidGolden, "Unknown golden mode.", $"'{Ids.Printable(mode)}' is not 'add' or 'replace'.", [new FieldError("mode", "Unknown mode.", "add, replace")]);
+        }
+
+        var schema = await schemas.ForSchemaAsync(TaskId(task));
+        var rows = Rows(schema, body.Rows, "rows");
+        var result = await grains.GetGrain<ITaskGrain>(schema.Definition.Id).SetGoldenAsync(new GoldenCommand(rows, mode == "replace", by));
+        await schemas.ChangedAsync(schema.Definition.Id);
+        return new GoldenResponse(
+            schema.Definition.Id,
+            result.Revision,
+            result.Rows,
+            mode,
+            result.Proposer is { } p ? Responses.ModelVersion(p) : null,
+            result.Critic is { } c ? Responses.ModelVersion(c) : null);
+    }
+
     public async Task<EpisodeResponse> RunEpisodeAsync(string task, WireEpisodeRequest? body)
     {
         var schema = await schemas.ForServingAsync(TaskId(task));

@@ -58,6 +58,20 @@ public sealed record LabeledRow(IReadOnlyDictionary<string, double>? Features, s
 /// <param name="Golden">Holdout rows every candidate is scored on; never trained on.</param>
 public sealed record BootstrapRequest(IReadOnlyList<LabeledRow>? Training, IReadOnlyList<LabeledRow>? Golden);
 
+/// <summary>Body of <c>POST /v1/tasks/{task}/golden</c>.</summary>
+/// <param name="Rows">Labeled rows for the golden holdout (never trained on).</param>
+/// <param name="Mode"><c>add</c> (default: appended to the holdout) or <c>replace</c> (the holdout becomes these rows; at least 10).</param>
+public sealed record GoldenRequest(IReadOnlyList<LabeledRow>? Rows, string? Mode = null);
+
+/// <summary>Result of a golden holdout change.</summary>
+/// <param name="Task">Task id.</param>
+/// <param name="Revision">The holdout's revision (1: the bootstrap's).</param>
+/// <param name="GoldenRows">Rows it holds now.</param>
+/// <param name="Mode">add or replace.</param>
+/// <param name="Proposer">Production proposer re-scored on it (its goldenAccuracy is on the new holdout).</param>
+/// <param name="Critic">Production critic re-scored on it.</param>
+public sealed record GoldenResponse(string Task, int Revision, int GoldenRows, string Mode, ModelVersionResponse? Proposer, ModelVersionResponse? Critic);
+
 /// <summary>Result of a bootstrap.</summary>
 /// <param name="Proposer">Proposer v1.</param>
 /// <param name="Critic">Critic v1.</param>

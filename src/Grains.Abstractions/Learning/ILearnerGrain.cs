@@ -17,6 +17,14 @@ public interface ILearnerGrain : IGrainWithStringKey
     [ResponseTimeout("00:10:00")]
     Task<BootstrapResult> BootstrapAsync(TaskDefinition definition, BootstrapCommand command);
 
+    /// <summary>
+    /// Adds rows to the golden holdout or replaces it (a new revision, stored like the first), and re-scores each role's
+    /// production version on it. Every later cycle's golden gate uses it.
+    /// </summary>
+    [Alias("SetGolden")]
+    [ResponseTimeout("00:10:00")]
+    Task<GoldenResult> SetGoldenAsync(GoldenCommand command);
+
     /// <summary>Runs a learning cycle now (queued behind a running one) on the rows taken when it is called.</summary>
     // Interleaves: the call waits for a cycle that runs beside the grain's turns, and stream deliveries must not queue
     // behind that wait.

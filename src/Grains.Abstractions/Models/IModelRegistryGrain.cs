@@ -18,6 +18,10 @@ public interface IModelRegistryGrain : IGrainWithStringKey
     [Alias("Rollback")]
     Task<ModelVersionInfo> RollbackAsync(string by, string reason);
 
+    /// <summary>Records a version's accuracy on a new golden revision (its lineage then shows the current holdout's figure).</summary>
+    [Alias("RescoreGolden")]
+    Task<ModelVersionInfo> RescoreGoldenAsync(int version, double goldenAccuracy);
+
     // Reads interleave with slow writes (bootstrap, training) so they never queue behind them.
     [AlwaysInterleave]
     [Alias("GetServing")]

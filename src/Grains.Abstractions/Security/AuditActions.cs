@@ -8,6 +8,7 @@ public static class AuditActions
     public const string PolicyUpdated = "policy.updated";
     public const string TaskCreated = "task.created";
     public const string Bootstrapped = "task.bootstrapped";
+    public const string GoldenChanged = "task.golden_changed";
     public const string LearnRequested = "model.learn_requested";
     public const string Promoted = "model.promoted";
     public const string RolledBack = "model.rolled_back";

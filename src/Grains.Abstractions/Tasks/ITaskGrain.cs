@@ -20,6 +20,11 @@ public interface ITaskGrain : IGrainWithStringKey
     [ResponseTimeout("00:10:00")]
     Task<BootstrapResult> BootstrapAsync(BootstrapCommand command);
 
+    /// <summary>Validates golden rows against the schema and hands them to the learner; the snapshot's golden row count follows.</summary>
+    [Alias("SetGolden")]
+    [ResponseTimeout("00:10:00")]
+    Task<Learning.GoldenResult> SetGoldenAsync(Learning.GoldenCommand command);
+
     [Alias("UpdateStatistics")]
     Task UpdateStatisticsAsync(FeatureStatistics statistics);
 }

@@ -38,6 +38,9 @@ public sealed record LearnerState
 
     /// <summary>Labeled rows when the settings were last chosen by cross-validation: they are chosen again when these double.</summary>
     [Id(17)] public int LabeledAtSelection { get; init; }
+
+    /// <summary>Revision of the golden holdout: 1 from bootstrap, one more per add or replace.</summary>
+    [Id(18)] public int GoldenRevision { get; init; } = 1;
 }
 
 /// <summary>

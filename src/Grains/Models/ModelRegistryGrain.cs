@@ -124,6 +124,15 @@ public sealed partial class ModelRegistryGrain(
         return Production!;
     }
 
+    public async Task<ModelVersionInfo> RescoreGoldenAsync(int version, double goldenAccuracy)
+    {
+        var info = Find(version);
+        var rescored = info with { Lineage = info.Lineage with { GoldenAccuracy = goldenAccuracy } };
+        state.State = state.State with { Versions = state.State.Versions.Replace(info, rescored) };
+        await state.WriteStateAsync();
+        return rescored;
+    }
+
     public Task<ServingState> GetServingAsync() => Task.FromResult(Serving());
 
     public async Task RecordErasureAsync(string episodeId)

@@ -73,6 +73,44 @@ public sealed partial class TaskGrain(
         return result;
     }
 
+    public async Task<Learning.GoldenResult> SetGoldenAsync(Learning.GoldenCommand command)
+    {
+        var definition = state.State.Definition ?? throw DomainException.TaskNotFound(TaskId);
+        if (!state.State.Bootstrapped)
+        {
+            throw DomainException.NotBootstrapped(TaskId);
+        }
+
+        var errors = new List<FieldError>();
+        if (command.Rows.IsDefaultOrEmpty)
+        {
+            errors.Add(new FieldError("rows", "At least one golden row is needed.", ">= 1 row"));
+        }
+        else if (command.Replace && command.Rows.Length < MinGoldenRows)
+        {
+            errors.Add(new FieldError("rows", $"A replaced golden set needs at least {MinGoldenRows} rows (got {command.Rows.Length}).", $">= {MinGoldenRows} rows"));
+        }
+
+        for (var i = 0; !command.Rows.IsDefault && i < command.Rows.Length && errors.Count < 50; i++)
+        {
+            if (command.Rows[i].Features.Length != definition.FeatureCount || command.Rows[i].Features.Any(v => !float.IsFinite(v)))
+            {
+                errors.Add(new FieldError($"rows[{i}].features", $"Needs {definition.FeatureCount} finite numbers."));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw DomainException.BadRequest(ReasonCodes.InvalidGolden, "The golden rows are invalid.", string.Join(" ", errors.Take(5).Select(e => e.Message)), [.. errors]);
+        }
+
+        var result = await GrainFactory.GetGrain<ILearnerGrain>(TaskId).SetGoldenAsync(command);
+        state.State = state.State with { GoldenRows = result.Rows, Revision = state.State.Revision + 1 };
+        await state.WriteStateAsync();
+        await ControlStream.PublishAsync(this, new ControlEvent(TaskId, null, null, Snapshot(), time.GetUtcNow()), logger);
+        return result;
+    }
+
     public async Task UpdateStatisticsAsync(FeatureStatistics statistics)
     {
         if (state.State.Definition is null)

@@ -63,6 +63,8 @@ public static class GatewayJson
 [JsonSerializable(typeof(TaskResponse))]
 [JsonSerializable(typeof(TaskListResponse))]
 [JsonSerializable(typeof(BootstrapResponse))]
+[JsonSerializable(typeof(GoldenRequest))]
+[JsonSerializable(typeof(GoldenResponse))]
 [JsonSerializable(typeof(EpisodeResponse))]
 [JsonSerializable(typeof(EpisodeRecordResponse))]
 [JsonSerializable(typeof(BatchAcceptedResponse))]

@@ -16,6 +16,9 @@ public static class TaskEndpoints
             .Describe<BootstrapResponse>("Bootstrap", "Train proposer v1 and critic v1 from JSON rows or text/csv (label and split columns).")
             .Accepts<BootstrapRequest>("application/json", "text/csv")
             .WithRequestTimeout(RequestTimeouts.Training);
+        v1.MapPost("/tasks/{task}/golden", GoldenAsync).WithMetadata(new BodyLimit(options.MaxBootstrapBytes))
+            .Describe<GoldenRequest, GoldenResponse>("SetGolden", "Add rows to the golden holdout (mode add) or replace it (mode replace, at least 10 rows); production is re-scored on it.")
+            .WithRequestTimeout(RequestTimeouts.Training);
         return v1;
     }
 
@@ -42,6 +45,13 @@ public static class TaskEndpoints
     }
 
     private static async Task<IResult> GetAsync(string task, GrainApi api) => Json(await api.GetTaskAsync(task));
+
+    private static async Task<IResult> GoldenAsync(string task, HttpContext context, GrainApi api, IOptions<GatewayOptions> options)
+    {
+        var body = await RequestReader.ReadJsonAsync<GoldenRequest>(context.Request, context.RequestAborted);
+        GatewayLimits.CheckBootstrapRows(body.Rows?.Count ?? 0, options.Value);
+        return Json(await api.SetGoldenAsync(task, body, Caller(context)));
+    }
 
     private static async Task<IResult> BootstrapAsync(string task, HttpContext context, GrainApi api, IOptions<GatewayOptions> options)
     {

@@ -31,6 +31,7 @@ public static class ApiScopes
         ["ListTasks"] = Read,
         ["GetTask"] = Read,
         ["Bootstrap"] = TasksAdmin,
+        ["SetGolden"] = TasksAdmin,
         ["RunEpisode"] = EpisodesWrite,
         ["SubmitEpisodes"] = EpisodesWrite,
         ["Predict"] = EpisodesWrite,
@@ -60,6 +61,7 @@ public static class ApiScopes
     {
         ["CreateTask"] = SelfDissonance.Security.AuditActions.TaskCreated,
         ["Bootstrap"] = SelfDissonance.Security.AuditActions.Bootstrapped,
+        ["SetGolden"] = SelfDissonance.Security.AuditActions.GoldenChanged,
         ["Learn"] = SelfDissonance.Security.AuditActions.LearnRequested,
         ["Rollback"] = SelfDissonance.Security.AuditActions.RolledBack,
         ["UpdatePolicy"] = SelfDissonance.Security.AuditActions.PolicyUpdated,
