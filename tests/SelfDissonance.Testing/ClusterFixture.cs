@@ -30,6 +30,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["SelfDissonance:DataDirectory"] = dataDirectory,
         // Cycles run on minBatch or on demand here; the timer trigger is tested on a gateway host with a short interval.
         ["SelfDissonance:Learning:CycleInterval"] = "00:10:00",
+        // Tests here stream flipped labels and count versions: a drift alarm's own cycle would add one (DriftTests and
+        // the learning benchmark's moons-drift cover drift).
+        ["SelfDissonance:Learning:DriftThreshold"] = "0",
         ["SelfDissonance:Runtime:CounterFlushInterval"] = "00:00:00.200",
         // Long on purpose: tests that see a change on every silo within a second prove the control stream did it.
         ["SelfDissonance:Runtime:CacheRefreshInterval"] = "00:05:00",
