@@ -20,6 +20,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, CliEnvironment
 
         root.Subcommands.Add(TaskCommands.Create(this));
         root.Subcommands.Add(BootstrapCommand.Create(this));
+        root.Subcommands.Add(GoldenCommand.Create(this));
         root.Subcommands.Add(RunCommand.Create(this));
         root.Subcommands.Add(EpisodeCommands.Create(this));
         root.Subcommands.Add(LearnCommand.Create(this));
