@@ -221,7 +221,20 @@ public sealed partial class LearnerGrain
                 DuplicatesIgnored = _data?.Duplicates ?? s.DuplicatesIgnored,
             };
         });
+
+        // What the cycle consumed goes into a segment (under the journal lock: deliveries append beside it).
         await TryFlushSegmentAsync();
+
+        // A role whose promotion could not be stored keeps its rows pending: the next cycle's rows are counted from here.
+        if (proposerReport is not null && !Trained(proposerReport))
+        {
+            _proposerMark = Math.Min(_proposerMark, state.State.ProposerLabeledAtLastTrain);
+        }
+
+        if (criticReport is not null && !Trained(criticReport))
+        {
+            _criticMark = Math.Min(_criticMark, state.State.CriticLabeledAtLastTrain);
+        }
 
         if (input.NewLabeled > 0 && outcome == LearningOutcomes.Promoted && _data is { } data)
         {

@@ -46,6 +46,7 @@ public sealed partial class LearnerGrain(
     private float[][] _goldenInputs = [];
     private (float[] Features, int Label)[] _goldenRows = [];
     private long _lastIngest;
+    private readonly SemaphoreSlim _journalLock = new(1, 1);
     private IGrainTimer? _timer;
     private int _timerTicks;
     private ILearnerJournal? _journal;
@@ -107,7 +108,7 @@ public sealed partial class LearnerGrain(
             if (_journalStale)
             {
                 // Likely the re-delivery of an event whose append failed: it is durable before this acknowledgement.
-                await RewriteJournalAsync();
+                await WithJournalAsync(RewriteJournalAsync);
             }
 
             return;
@@ -261,11 +262,15 @@ public sealed partial class LearnerGrain(
     public async Task<bool> EraseAsync(string episodeId)
     {
         var found = _data?.Erase(episodeId) ?? false;
-        var inBuffer = _pending.RemoveAll(e => e.EpisodeId == episodeId) > 0;
-        if (inBuffer)
+        var inBuffer = false;
+        await WithJournalAsync(async () =>
         {
-            await RewriteJournalAsync();
-        }
+            inBuffer = _pending.RemoveAll(e => e.EpisodeId == episodeId) > 0;
+            if (inBuffer)
+            {
+                await RewriteJournalAsync();
+            }
+        });
 
         // Write-once segments holding the episode are rewritten without it; the old ones are deleted once no state points to them.
         var segments = state.State.Segments;
@@ -399,20 +404,39 @@ public sealed partial class LearnerGrain(
         return await GrainFactory.GetGrain<IModelRegistryGrain>(ModelRoles.RegistryKey(TaskId, role)).RegisterAndPromoteAsync(new RegisterCandidate(artifact, lineage, by, reason));
     }
 
-    private async Task TryFlushSegmentAsync()
+    /// <summary>
+    /// The journal and <see cref="_pending"/> change one operation at a time: a cycle's flush runs beside stream
+    /// deliveries' appends, and an append between a flush's segment write and its journal reset must not be lost.
+    /// </summary>
+    private async Task WithJournalAsync(Func<Task> operation)
+    {
+        await _journalLock.WaitAsync();
+        try
+        {
+            await operation();
+        }
+        finally
+        {
+            _journalLock.Release();
+        }
+    }
+
+    private Task TryFlushSegmentAsync() => WithJournalAsync(FlushSegmentAsync);
+
+    private async Task FlushSegmentAsync()
     {
         if (_pending.Count == 0)
         {
             return;
         }
 
-        // Only message turns flush (never a cycle), so appends and flushes do not interleave.
         try
         {
+            var flushed = _pending.Count;
             var bytes = new DatasetSegment(DatasetSegment.CurrentFormat, [], [.. _pending]).ToJson();
             var segment = await store.PutAsync(ArtifactKeys.Segment(TaskId, Sha(bytes)), bytes);
             await WriteStateAsync(s => s with { Segments = s.Segments.Add(segment), DuplicatesIgnored = _data?.Duplicates ?? s.DuplicatesIgnored });
-            _pending.Clear();
+            _pending.RemoveRange(0, flushed);
             await RewriteJournalAsync();
         }
         catch (Exception e) when (e is IOException or TimeoutException or UnauthorizedAccessException)
@@ -424,7 +448,7 @@ public sealed partial class LearnerGrain(
     }
 
     /// <summary>Durable before it returns: the caller acknowledges the event only then.</summary>
-    private async Task AppendToJournalAsync(LearningEvent item)
+    private Task AppendToJournalAsync(LearningEvent item) => WithJournalAsync(async () =>
     {
         _pending.Add(item);
         if (_journalStale)
@@ -444,7 +468,7 @@ public sealed partial class LearnerGrain(
             _journalStale = true;
             throw;
         }
-    }
+    });
 
     private async Task RewriteJournalAsync()
     {
