@@ -41,19 +41,20 @@ public sealed partial class LearnerGrain
             var head = _cycles.Peek();
             await ObserveAsync(head);
             // Dequeued here too: a finished head whose own continuation has not run yet would make this loop spin.
-            Forget(head);
+            ForgetFinished();
         }
     }
 
     private async Task ForgetWhenDoneAsync(Task<LearningCycleResult> run)
     {
         await ObserveAsync(run);
-        Forget(run);
+        ForgetFinished();
     }
 
-    private void Forget(Task<LearningCycleResult> run)
+    /// <summary>Cycles finish in order, so the finished ones are at the head, whichever continuation runs first.</summary>
+    private void ForgetFinished()
     {
-        if (_cycles.TryPeek(out var head) && head == run)
+        while (_cycles.TryPeek(out var head) && head.IsCompleted)
         {
             _ = _cycles.Dequeue();
         }
@@ -95,7 +96,8 @@ public sealed partial class LearnerGrain
         }
         finally
         {
-            _cycleRunning = _cycles.Count > 1;
+            // This cycle is still queued until its continuation forgets it: another one is running when more are queued.
+            _cycleRunning = _cycles.Count(c => !c.IsCompleted) > 1;
         }
     }
 
