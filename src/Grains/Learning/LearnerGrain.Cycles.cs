@@ -12,11 +12,13 @@ namespace SelfDissonance.Learning;
 /// <summary>
 /// Learning cycles. A cycle runs beside the grain's message turns, not inside one: stream deliveries, status reads and a
 /// stopping silo never wait for a fit. Cycles run one at a time in the order they were asked for, each on the rows
-/// taken when it was asked for (<see cref="CycleInput"/>); a delivery waits only when two are already queued.
+/// taken when it was asked for (<see cref="CycleInput"/>). Deliveries never wait: with four cycles queued no
+/// further batch cycle is queued and the rows stay pending for the next one.
 /// </summary>
 public sealed partial class LearnerGrain
 {
-    private const int MaxQueuedCycles = 2;
+    // Each queued cycle holds a copy of its rows; four bound that memory while a burst of batches stays in order.
+    private const int MaxQueuedCycles = 4;
     private readonly Queue<Task<LearningCycleResult>> _cycles = new();
     private readonly SemaphoreSlim _stateWrites = new(1, 1);
     private int _proposerMark = -1;
@@ -32,17 +34,6 @@ public sealed partial class LearnerGrain
         _cycles.Enqueue(run);
         _ = ForgetWhenDoneAsync(run);
         return run;
-    }
-
-    private async Task RunQueuedBackPressureAsync()
-    {
-        while (_cycles.Count >= MaxQueuedCycles)
-        {
-            var head = _cycles.Peek();
-            await ObserveAsync(head);
-            // Dequeued here too: a finished head whose own continuation has not run yet would make this loop spin.
-            ForgetFinished();
-        }
     }
 
     private async Task ForgetWhenDoneAsync(Task<LearningCycleResult> run)

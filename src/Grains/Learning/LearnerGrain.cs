@@ -145,14 +145,13 @@ public sealed partial class LearnerGrain(
         {
             await OnDriftAsync(policy);
         }
-        else if (_data.LabeledCount - mark >= policy.MinBatch)
+        else if (_data.LabeledCount - mark >= policy.MinBatch && _cycles.Count < MaxQueuedCycles)
         {
+            // With the queue full the rows stay pending: the first delivery after one finishes, or the timer, takes
+            // them. A delivery never waits for a cycle, because a stream agent waiting on this learner can hold the
+            // stop of another silo past its budget.
             _ = EnqueueCycle("min_batch", policy);
         }
-
-        // Deliveries go on while a cycle trains; only a second queued cycle makes them wait (bounded memory, and a
-        // stopping silo ends the wait with the fits).
-        await RunQueuedBackPressureAsync();
     }
 
     /// <summary>
@@ -165,7 +164,11 @@ public sealed partial class LearnerGrain(
         var notice = new DriftNotice(data.LabeledCount, data.DriftPoints.Count, Options.PreDriftWeight);
         LogDrift(logger, TaskId, notice.Alarms, notice.LabeledRows);
         SelfDissonanceMetrics.DriftAlarms.Add(1, new KeyValuePair<string, object?>("task", TaskId));
-        _ = EnqueueCycle("drift", policy);
+        if (_cycles.Count < MaxQueuedCycles)
+        {
+            _ = EnqueueCycle("drift", policy);
+        }
+
         await GrainFactory.GetGrain<ITaskGrain>(TaskId).UpdateStatisticsAsync(data.Statistics());
         await TaskEvents.PublishAsync(this, TaskId, new TaskEventItem(TaskEventNames.Drift, time.GetUtcNow(), Drift: notice), logger);
     }
