@@ -59,7 +59,8 @@ public sealed class PolicyTests(RenderedOverlays overlays)
         }
 
         var egress = spec["egress"].Items;
-        foreach (var port in new[] { 53, 6379, 443, 11111, 30000 })
+        // Redis on the Redis profile; Event Hubs AMQP (5671) on the Azure profile.
+        foreach (var port in new[] { 53, name == RenderedOverlays.Azure ? 5671 : 6379, 443, 11111, 30000 })
         {
             Assert.Contains(egress, r => Ports(r).Contains(port));
         }

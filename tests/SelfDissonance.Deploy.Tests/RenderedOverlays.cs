@@ -9,8 +9,9 @@ public sealed class RenderedOverlays
 {
     public const string Dev = "dev";
     public const string Prod = "prod";
+    public const string Azure = "azure";
 
-    public static readonly string[] Names = [Dev, Prod];
+    public static readonly string[] Names = [Dev, Prod, Azure];
 
     private readonly Dictionary<string, Overlay> _overlays;
 

@@ -27,6 +27,7 @@ public sealed class RenderingTests(RenderedOverlays overlays, ITestOutputHelper 
         Assert.Equal(2, counts[RenderedOverlays.Dev]["PersistentVolumeClaim"]);
         Assert.Equal(3, counts[RenderedOverlays.Dev]["Deployment"]);
         Assert.False(counts[RenderedOverlays.Prod].ContainsKey("Secret"), "prod must not render a Secret: connection strings are created out of band.");
+        Assert.False(counts[RenderedOverlays.Azure].ContainsKey("Secret"), "azure must not render a Secret: the TLS certificate and keys are created out of band.");
     }
 
     [Theory]

@@ -43,7 +43,7 @@ public sealed partial class SiloPodTests(RenderedOverlays overlays)
         var silo = overlay.SiloContainer;
         var env = new ContainerEnvironment(overlay, silo);
 
-        Assert.Equal("Cluster", env.Resolve(overlay, "SelfDissonance__Profile"));
+        Assert.Equal(name == RenderedOverlays.Azure ? "Azure" : "Cluster", env.Resolve(overlay, "SelfDissonance__Profile"));
         Assert.Equal("true", env.Resolve(overlay, "SelfDissonance__Silo__ListenOnAnyHostAddress"), ignoreCase: true);
         Assert.False(string.IsNullOrWhiteSpace(env.Resolve(overlay, "SelfDissonance__Silo__ClusterId")));
         Assert.False(string.IsNullOrWhiteSpace(env.Resolve(overlay, "SelfDissonance__Silo__ServiceId")));
@@ -69,8 +69,11 @@ public sealed partial class SiloPodTests(RenderedOverlays overlays)
             Assert.Equal(port, ContainerPort(silo, servicePort["targetPort"].String));
         }
 
-        // Connection strings come from the Secret, never from a literal in the manifests.
-        foreach (var connection in new[] { "ConnectionStrings__Redis", "ConnectionStrings__Blob" })
+        // Connection strings come from the Secret, never from a literal in the manifests. The Azure overlay has none:
+        // it reaches Azure with workload identity and service URIs.
+        var connections = env.All.Where(v => v.Name.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).Select(v => v.Name).ToList();
+        Assert.Equal(name == RenderedOverlays.Azure ? [] : new[] { "ConnectionStrings__Blob", "ConnectionStrings__Redis" }, connections.Order());
+        foreach (var connection in connections)
         {
             Assert.Equal("selfdissonance-connections", TrimHash(env[connection].SecretName ?? ""));
             Assert.Null(env[connection].Value);
@@ -123,7 +126,8 @@ public sealed partial class SiloPodTests(RenderedOverlays overlays)
     public void The_silo_writes_only_to_an_emptyDir_at_tmp(string name)
     {
         var overlay = overlays[name];
-        var mount = Assert.Single(overlay.SiloContainer["volumeMounts"].Items);
+        // Anything else mounted (the azure overlay's TLS Secret) is read-only.
+        var mount = Assert.Single(overlay.SiloContainer["volumeMounts"].Items, m => m["readOnly"].Bool != true);
         Assert.Equal("/tmp", mount["mountPath"].String);
         var volume = Assert.Single(overlay.Silo.PodSpec["volumes"].Items, v => v["name"].Text == mount["name"].Text);
         Assert.True(volume["emptyDir"].Exists, $"{volume.Path} is not an emptyDir.");

@@ -7,6 +7,8 @@ public static class RepoPaths
 
     public static string AzuriteBlob => Path.Combine(Root, "tools", "azurite", "node_modules", ".bin", "azurite-blob");
 
+    public static string AzuriteTable => Path.Combine(Root, "tools", "azurite", "node_modules", ".bin", "azurite-table");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
