@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using SelfDissonance.Runtime;
 using SelfDissonance.Streaming.RedisStreams;
 
@@ -26,5 +27,32 @@ public static class ClientBuilderExtensions
 
         // The same queue layout as the silos' events provider (ClusterStreams in SelfDissonance.Grains).
         return builder.AddRedisStreams(StreamNames.EventsProvider, RedisStreamOptions.SingleQueue(redisConnectionString));
+    }
+
+    /// <summary>
+    /// Turns on mutual TLS to the silos' gateways when <c>SelfDissonance:Tls:Enabled</c> is true in
+    /// <paramref name="configuration"/>: the client presents <c>CertificatePath</c>/<c>KeyPath</c> and accepts only a silo
+    /// whose certificate chains to <c>CaPath</c> or, without it, is the same certificate. Does nothing when TLS is off.
+    /// </summary>
+    /// <param name="builder">The Orleans client builder.</param>
+    /// <param name="configuration">Configuration holding the <see cref="SelfDissonanceTlsOptions.SectionName"/> section.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="InvalidOperationException">TLS is on and the certificate, key or CA file cannot be used.</exception>
+    public static IClientBuilder UseSelfDissonanceTls(this IClientBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return builder.UseSelfDissonanceTls(configuration.GetSection(SelfDissonanceTlsOptions.SectionName).Get<SelfDissonanceTlsOptions>() ?? new SelfDissonanceTlsOptions());
+    }
+
+    /// <summary>Turns on mutual TLS to the silos' gateways with <paramref name="options"/>; does nothing when they are not enabled.</summary>
+    /// <param name="builder">The Orleans client builder.</param>
+    /// <param name="options">The TLS settings (the files are read now).</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="InvalidOperationException">TLS is on and the certificate, key or CA file cannot be used.</exception>
+    public static IClientBuilder UseSelfDissonanceTls(this IClientBuilder builder, SelfDissonanceTlsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        return ClusterTrust.Register(builder.Services, options, silo: false) is { } trust ? builder.UseTls(trust.Apply) : builder;
     }
 }

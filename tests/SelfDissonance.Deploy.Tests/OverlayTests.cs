@@ -80,4 +80,31 @@ public sealed class OverlayTests(RenderedOverlays overlays)
 
         Assert.DoesNotContain("devstoreaccount1", Prod.Yaml, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Prod_turns_on_mutual_tls_with_certificate_key_and_ca_from_a_read_only_secret_the_README_tells_how_to_create()
+    {
+        var env = new ContainerEnvironment(Prod, Prod.SiloContainer);
+        Assert.Equal("true", env.Resolve(Prod, "SelfDissonance__Tls__Enabled"), ignoreCase: true);
+        var mount = Assert.Single(Prod.SiloContainer["volumeMounts"].Items, m => m["name"].Text == "tls");
+        Assert.True(mount["readOnly"].Bool, $"{mount.Path} must be read-only.");
+        var volume = Assert.Single(Prod.Silo.PodSpec["volumes"].Items, v => v["name"].Text == "tls");
+        var secretName = volume["secret"]["secretName"].String;
+        Assert.Null(Prod.Find("Secret", secretName));
+        var items = volume["secret"]["items"].Items.ToDictionary(i => i["key"].String, i => i["path"].String);
+        // Each setting names a file of the mounted Secret: the Kubernetes TLS secret's keys.
+        foreach (var (setting, key) in new[] { ("SelfDissonance__Tls__CertificatePath", "tls.crt"), ("SelfDissonance__Tls__KeyPath", "tls.key"), ("SelfDissonance__Tls__CaPath", "ca.crt") })
+        {
+            Assert.Equal($"{mount["mountPath"].String.TrimEnd('/')}/{items[key]}", env.Resolve(Prod, setting));
+        }
+
+        // Octal 0440 (kustomize renders 288): owner and group (fsGroup) read, nobody writes.
+        Assert.Equal(288, volume["secret"]["defaultMode"].Int);
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "deploy", "k8s", "README.md"));
+        Assert.Contains($"create secret generic {secretName}", readme, StringComparison.Ordinal);
+        foreach (var key in items.Keys)
+        {
+            Assert.Contains($"--from-file={key}=", readme, StringComparison.Ordinal);
+        }
+    }
 }

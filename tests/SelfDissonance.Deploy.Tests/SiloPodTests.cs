@@ -126,11 +126,17 @@ public sealed partial class SiloPodTests(RenderedOverlays overlays)
     public void The_silo_writes_only_to_an_emptyDir_at_tmp(string name)
     {
         var overlay = overlays[name];
-        // Anything else mounted (the azure overlay's TLS Secret) is read-only.
-        var mount = Assert.Single(overlay.SiloContainer["volumeMounts"].Items, m => m["readOnly"].Bool != true);
-        Assert.Equal("/tmp", mount["mountPath"].String);
-        var volume = Assert.Single(overlay.Silo.PodSpec["volumes"].Items, v => v["name"].Text == mount["name"].Text);
+        var mounts = overlay.SiloContainer["volumeMounts"].Items;
+        var writable = Assert.Single(mounts, m => m["readOnly"].Bool != true);
+        Assert.Equal("/tmp", writable["mountPath"].String);
+        var volume = Assert.Single(overlay.Silo.PodSpec["volumes"].Items, v => v["name"].Text == writable["name"].Text);
         Assert.True(volume["emptyDir"].Exists, $"{volume.Path} is not an emptyDir.");
+        // Anything else mounted is a Secret, read-only (the TLS certificate).
+        foreach (var mount in mounts.Where(m => m["readOnly"].Bool == true))
+        {
+            var source = Assert.Single(overlay.Silo.PodSpec["volumes"].Items, v => v["name"].Text == mount["name"].Text);
+            Assert.True(source["secret"].Exists, $"{source.Path} is mounted read-only at {mount["mountPath"].Text} but is no Secret.");
+        }
     }
 
     [Theory]

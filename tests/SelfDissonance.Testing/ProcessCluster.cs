@@ -1,4 +1,5 @@
 using SelfDissonance.Client;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -61,33 +62,65 @@ public sealed class ProcessCluster : IAsyncDisposable
         await Task.WhenAll(Silos.Skip(1).Select(s => s.StartAsync()));
     }
 
-    public SiloProcess AddSilo()
+    /// <summary>Another silo with the cluster's settings, <paramref name="overrides"/> on top (its own certificate, say).</summary>
+    public SiloProcess AddSilo(IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var silo = new SiloProcess($"silo-{Silos.Count}", Environment);
+        var environment = new Dictionary<string, string?>(Environment);
+        foreach (var (k, v) in overrides ?? new Dictionary<string, string?>())
+        {
+            environment[k] = v;
+        }
+
+        var silo = new SiloProcess($"silo-{Silos.Count}", environment);
         Silos.Add(silo);
         return silo;
     }
 
-    public async Task<IClusterClient> ConnectClientAsync()
+    /// <summary>
+    /// Connects the test's cluster client; with TLS as the silos have it (<c>SelfDissonance__Tls__*</c> in
+    /// <see cref="Environment"/>) unless <paramref name="tls"/> is given.
+    /// </summary>
+    public async Task<IClusterClient> ConnectClientAsync(SelfDissonanceTlsOptions? tls = null)
     {
         if (_clientHost is null)
         {
-            _clientHost = new HostBuilder()
-                .UseOrleansClient(client =>
-                {
-                    client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(_services.Redis.ConnectionString));
-                    client.Configure<ClusterOptions>(o =>
-                    {
-                        o.ClusterId = ClusterId;
-                        o.ServiceId = ClusterId;
-                    });
-                    client.AddSelfDissonanceEvents(_services.Redis.ConnectionString);
-                })
-                .Build();
-            await _clientHost.StartAsync();
+            var host = CreateClientHost(tls);
+            await host.StartAsync();
+            _clientHost = host;
         }
 
         return Client;
+    }
+
+    /// <summary>
+    /// A cluster client host, not started: TLS from <paramref name="tls"/>, or else as the silos have it. Tests of
+    /// refused clients start and dispose it themselves.
+    /// </summary>
+    public IHost CreateClientHost(SelfDissonanceTlsOptions? tls = null)
+    {
+        var settings = new ConfigurationBuilder()
+            .AddInMemoryCollection(Environment.Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value)))
+            .Build();
+        return new HostBuilder()
+            .UseOrleansClient(client =>
+            {
+                client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(_services.Redis.ConnectionString));
+                client.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = ClusterId;
+                    o.ServiceId = ClusterId;
+                });
+                client.AddSelfDissonanceEvents(_services.Redis.ConnectionString);
+                if (tls is null)
+                {
+                    client.UseSelfDissonanceTls(settings);
+                }
+                else
+                {
+                    client.UseSelfDissonanceTls(tls);
+                }
+            })
+            .Build();
     }
 
     public async Task StopAllAsync() => await Task.WhenAll(Silos.Select(s => s.StopAsync()));

@@ -53,6 +53,7 @@ public static class SiloApp
                 silo.UseLocalhostClustering(host.SiloPort, host.GatewayPort, serviceId: host.ServiceId, clusterId: host.ClusterId);
             }
 
+            silo.UseSelfDissonanceTls(configuration);
             silo.AddSelfDissonance();
             silo.AddDashboard();
         });
