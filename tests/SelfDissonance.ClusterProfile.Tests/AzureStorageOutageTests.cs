@@ -21,9 +21,9 @@ public sealed class AzureStorageOutageTests(ClusterServices services, ITestOutpu
         await using var cluster = new ProcessCluster(services, silos: 1, new Dictionary<string, string?>
         {
             ["SelfDissonance__Azure__MaxRetries"] = "1",
-            ["SelfDissonance__Azure__NetworkTimeout"] = "00:00:02",
+            ["SelfDissonance__Azure__NetworkTimeout"] = "00:00:05",
             ["SelfDissonance__Blob__MaxRetries"] = "1",
-            ["SelfDissonance__Blob__NetworkTimeout"] = "00:00:02",
+            ["SelfDissonance__Blob__NetworkTimeout"] = "00:00:05",
             ["SelfDissonance__Learning__CycleInterval"] = "00:10:00",
         }, Profiles.Azure);
         await cluster.StartAsync();

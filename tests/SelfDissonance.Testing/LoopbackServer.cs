@@ -36,7 +36,7 @@ public abstract class LoopbackServer : IAsyncDisposable
         _process = ExternalProcess.Start(fileName, arguments);
         foreach (var port in Ports)
         {
-            await _process.WaitForPortAsync(port, TimeSpan.FromSeconds(30), _name);
+            await _process.WaitForPortAsync(port, TimeSpan.FromSeconds(60), _name);
         }
     }
 
