@@ -101,26 +101,31 @@ public sealed class BlobLearnerJournalStore(BlobContainerClient container, strin
 
         public async ValueTask<IReadOnlyList<LearningEvent>> ReadAllAsync(CancellationToken cancellationToken = default)
         {
-            _generation = await CurrentAsync(cancellationToken);
-            if (_generation is null)
+            for (var attempt = 0; ; attempt++)
             {
-                return [];
-            }
+                _generation = await CurrentAsync(cancellationToken);
+                if (_generation is null)
+                {
+                    return [];
+                }
 
-            try
-            {
-                var content = await _generation.DownloadContentAsync(cancellationToken);
-                return store.Parse(content.Value.Content.ToMemory().Span);
-            }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-                // The pointer names a generation a concurrent reset has since replaced: read the new one.
-                _generation = null;
-                return await ReadAllAsync(cancellationToken);
+                try
+                {
+                    var content = await _generation.DownloadContentAsync(cancellationToken);
+                    return store.Parse(content.Value.Content.ToMemory().Span);
+                }
+                catch (RequestFailedException e) when (e.Status == 404 && attempt == 0)
+                {
+                    // The pointer named a generation a concurrent reset has since replaced: read the new one, once.
+                    // A pointer to a generation that stays missing is damage, and the second 404 says so.
+                    _generation = null;
+                }
             }
         }
 
-        public async ValueTask AppendAsync(LearningEvent item, CancellationToken cancellationToken = default)
+        public ValueTask AppendAsync(LearningEvent item, CancellationToken cancellationToken = default) => AppendAsync(item, retried: false, cancellationToken);
+
+        private async ValueTask AppendAsync(LearningEvent item, bool retried, CancellationToken cancellationToken)
         {
             var record = store.Record(item);
             _generation ??= await CurrentAsync(cancellationToken);
@@ -135,11 +140,11 @@ public sealed class BlobLearnerJournalStore(BlobContainerClient container, strin
             {
                 appended = await _generation.AppendBlockAsync(new MemoryStream(record, writable: false), cancellationToken: cancellationToken);
             }
-            catch (RequestFailedException e) when (e.Status == 404)
+            catch (RequestFailedException e) when (e.Status == 404 && !retried)
             {
                 // Replaced by another journal instance's reset (an activation elsewhere): follow the pointer once.
                 _generation = null;
-                await AppendAsync(item, cancellationToken);
+                await AppendAsync(item, retried: true, cancellationToken);
                 return;
             }
 
