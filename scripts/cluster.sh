@@ -2,6 +2,9 @@
 # Starts N silo processes of the cluster profile on loopback (default 3), each with its own silo, gateway and HTTP
 # port, sharing the Redis and Azurite from scripts/services.sh. Logs in .data/cluster/silo-<i>.log.
 #   scripts/cluster.sh [N]      start (silo i: HTTP 5080+i, silo port 11111+i, gateway 30000+i; i from 0)
+#   scripts/cluster.sh --profile azure [N]
+#                               the Azure profile on Azurite alone (Table membership, reminders and episodes, Blob
+#                               state and artifacts, Azure Queue streams: no Event Hubs emulator runs locally)
 #   scripts/cluster.sh stop     stop every silo it started (SIGTERM: they leave the cluster cleanly) and wait until they exit
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,9 +41,21 @@ if [ "${1:-}" = "stop" ]; then
   exit 0
 fi
 
+profile=Cluster
+if [ "${1:-}" = "--profile" ]; then
+  case "${2:-}" in
+    cluster|Cluster) profile=Cluster ;;
+    azure|Azure) profile=Azure ;;
+    *) echo "usage: scripts/cluster.sh [--profile cluster|azure] [N]" >&2; exit 2 ;;
+  esac
+  shift 2
+fi
 n="${1:-3}"
-if [ -z "${ConnectionStrings__Redis:-}" ] || [ -z "${ConnectionStrings__Blob:-}" ]; then
+if [ -z "${ConnectionStrings__Redis:-}" ] || [ -z "${ConnectionStrings__Blob:-}" ] || [ -z "${ConnectionStrings__AzureStorage:-}" ]; then
   eval "$(bash scripts/services.sh | grep '^export ')"
+fi
+if [ "$profile" = Azure ]; then
+  export SelfDissonance__Streams__Provider="${SelfDissonance__Streams__Provider:-AzureQueue}"
 fi
 
 # Every silo signs and checks artifacts with one key: generated once, kept in .data/cluster (never committed).
@@ -65,7 +80,7 @@ export SD_ADMIN_KEY
 
 for i in $(seq 0 $((n - 1))); do
   http=$((5080 + i))
-  SelfDissonance__Profile=Cluster \
+  SelfDissonance__Profile=$profile \
   SelfDissonance__Silo__SiloPort=$((11111 + i)) \
   SelfDissonance__Silo__GatewayPort=$((30000 + i)) \
   ASPNETCORE_URLS="http://127.0.0.1:$http" \

@@ -43,7 +43,7 @@ if ! command -v promtool >/dev/null 2>&1; then
 fi
 echo "    $(promtool --version 2>&1 | head -1 | cut -d' ' -f1-3)"
 
-if [ ! -x tools/azurite/node_modules/.bin/azurite-blob ]; then
+if [ ! -x tools/azurite/node_modules/.bin/azurite ]; then
   if ! command -v npm >/dev/null 2>&1; then
     echo "error: npm is needed to install Azurite (tools/azurite); install Node.js 20+" >&2
     exit 1

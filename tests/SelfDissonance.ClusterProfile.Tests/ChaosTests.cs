@@ -5,13 +5,14 @@ using SelfDissonance.Client.Contracts;
 using SelfDissonance.Episodes;
 using SelfDissonance.Learning;
 using SelfDissonance.Models;
+using SelfDissonance.Runtime;
 using SelfDissonance.Testing;
 using static SelfDissonance.Testing.Api;
 
 namespace SelfDissonance.ClusterProfile.Tests;
 
 /// <summary>
-/// Three silo processes, Redis and Azurite; sync episodes, batch submissions and feedback through the gateways; one
+/// Three silo processes on each multi-silo profile (Redis and Azurite, or Azurite alone); sync episodes, batch submissions and feedback through the gateways; one
 /// silo killed with SIGKILL in the middle. Nothing acknowledged may be lost, nothing may be learned twice, surviving
 /// gateways stop failing once membership has converged, and the learner keeps promoting.
 /// </summary>
@@ -19,10 +20,12 @@ public sealed class ChaosTests(ClusterServices services, ITestOutputHelper outpu
 {
     private const string TaskId = "chaos";
 
-    [Fact]
-    public async Task Killing_a_silo_under_load_loses_nothing_acknowledged_and_learns_nothing_twice()
+    [Theory]
+    [InlineData(Profiles.Cluster)]
+    [InlineData(Profiles.Azure)]
+    public async Task Killing_a_silo_under_load_loses_nothing_acknowledged_and_learns_nothing_twice(string profile)
     {
-        await using var cluster = new ProcessCluster(services, silos: 3);
+        await using var cluster = new ProcessCluster(services, silos: 3, profile: profile);
         await cluster.StartAsync();
         var client = await cluster.ConnectClientAsync();
         var http = cluster.Silos[0].Http;
@@ -115,10 +118,13 @@ public sealed class ChaosTests(ClusterServices services, ITestOutputHelper outpu
             missing[key] = missing.GetValueOrDefault(key) + 1;
         }
 
-        var queues = await StreamQueues.DescribeAsync(services.Redis.ConnectionString, cluster.ClusterId);
+        var queues = Profiles.IsAzure(profile)
+            ? await AzureQueueDepths.DescribeAsync(services.Azurite.ConnectionString, cluster.ClusterId)
+            : await StreamQueues.DescribeAsync(services.Redis.ConnectionString, cluster.ClusterId);
         var errorsAfterConvergence = load.ServerErrors.Where(e => e.StartedAt > convergedAt && e.Gateway != victim.Name).ToList();
         var report = new
         {
+            profile,
             acknowledged = acked.Count,
             sync = load.AckedSync.Count,
             batch = load.AckedBatch.Count,
@@ -143,12 +149,11 @@ public sealed class ChaosTests(ClusterServices services, ITestOutputHelper outpu
         };
         var json = JsonSerializer.Serialize(report);
         output.WriteLine(json);
-        Report.Write("chaos", json);
+        Report.Write($"chaos-{profile.ToLowerInvariant()}", json);
         foreach (var silo in cluster.Silos)
         {
-            Report.Write($"chaos-{silo.Name}.log", silo.Tail(400));
+            Report.Write($"chaos-{profile.ToLowerInvariant()}-{silo.Name}.log", silo.Tail(400));
         }
-
 
         Assert.True(acked.Count > 500, $"too little load to mean anything: {json}");
         Assert.Equal(0, lost);

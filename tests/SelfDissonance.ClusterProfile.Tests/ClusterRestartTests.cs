@@ -2,19 +2,22 @@ using System.Net;
 using System.Text.Json;
 using SelfDissonance.Client.Contracts;
 using SelfDissonance.Learning;
+using SelfDissonance.Runtime;
 using SelfDissonance.Testing;
 using static SelfDissonance.Testing.Api;
 
 namespace SelfDissonance.ClusterProfile.Tests;
 
-/// <summary>Everything a cluster knows lives in Redis and blob storage: stopping every silo and starting them again loses nothing.</summary>
+/// <summary>Everything a cluster knows lives in its storage (Redis and blob storage, or Azure Table and Blob storage): stopping every silo and starting them again loses nothing.</summary>
 public sealed class ClusterRestartTests(ClusterServices services)
 {
-    [Fact]
-    public async Task Models_policy_registry_history_and_episodes_survive_a_restart_of_the_whole_cluster()
+    [Theory]
+    [InlineData(Profiles.Cluster)]
+    [InlineData(Profiles.Azure)]
+    public async Task Models_policy_registry_history_and_episodes_survive_a_restart_of_the_whole_cluster(string profile)
     {
         // Learning only when asked: a timer cycle between the learner's catch-up and the learn request would leave it nothing.
-        await using var cluster = new ProcessCluster(services, silos: 2, new Dictionary<string, string?> { ["SelfDissonance__Learning__CycleInterval"] = "00:10:00" });
+        await using var cluster = new ProcessCluster(services, silos: 2, new Dictionary<string, string?> { ["SelfDissonance__Learning__CycleInterval"] = "00:10:00" }, profile);
         await cluster.StartAsync();
         var a = cluster.Silos[0].Http;
         var b = cluster.Silos[1].Http;

@@ -3,14 +3,14 @@ using SelfDissonance.Testing;
 
 namespace SelfDissonance.EventHubs.Tests;
 
-/// <summary>Azurite's Table service for the checkpoints, and a reader of the rows Orleans' checkpointer writes.</summary>
+/// <summary>Azurite (its Table service) for the checkpoints, and a reader of the rows Orleans' checkpointer writes.</summary>
 public sealed class TableStorage : IAsyncLifetime
 {
-    public AzuriteTableServer Server { get; private set; } = null!;
+    public AzuriteServer Server { get; private set; } = null!;
 
     public string ConnectionString => Server.ConnectionString;
 
-    public async ValueTask InitializeAsync() => Server = await AzuriteTableServer.StartNewAsync();
+    public async ValueTask InitializeAsync() => Server = await AzuriteServer.StartNewAsync();
 
     public async ValueTask DisposeAsync()
     {

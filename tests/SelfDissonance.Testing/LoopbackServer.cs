@@ -22,6 +22,9 @@ public abstract class LoopbackServer : IAsyncDisposable
 
     protected string DataDirectory => _dir.Path;
 
+    /// <summary>Every port the server must listen on before it counts as started.</summary>
+    protected virtual IReadOnlyList<int> Ports => [Port];
+
     public async Task StartAsync()
     {
         if (IsRunning)
@@ -31,7 +34,10 @@ public abstract class LoopbackServer : IAsyncDisposable
 
         var (fileName, arguments) = Command();
         _process = ExternalProcess.Start(fileName, arguments);
-        await _process.WaitForPortAsync(Port, TimeSpan.FromSeconds(30), _name);
+        foreach (var port in Ports)
+        {
+            await _process.WaitForPortAsync(port, TimeSpan.FromSeconds(60), _name);
+        }
     }
 
     public async Task StopAsync()

@@ -1,15 +1,19 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
 using SelfDissonance.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using SelfDissonance.Runtime;
 using StackExchange.Redis;
 
 namespace SelfDissonance.Testing;
 
 /// <summary>
-/// N silo processes of the cluster profile sharing one Redis and one Azurite, under a cluster id of their own so
-/// several clusters can share the services. Also gives the test an Orleans cluster client for looking inside.
+/// N silo processes of a multi-silo profile — <see cref="Profiles.Cluster"/> (Redis, blob artifacts on Azurite) or
+/// <see cref="Profiles.Azure"/> (everything on Azurite: Table, Blob and Azure Queue streams) — under a cluster id of their
+/// own so several clusters can share the services. Also gives the test an Orleans cluster client for looking inside.
 /// </summary>
 public sealed class ProcessCluster : IAsyncDisposable
 {
@@ -19,15 +23,14 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// <summary>The artifact signing key every silo of a test cluster shares (a test value, not a secret).</summary>
     public const string TestSigningKey = "dGVzdC1vbmx5LWFydGlmYWN0LXNpZ25pbmcta2V5LTMyYnl0ZXMhIQ==";
 
-    public ProcessCluster(ClusterServices services, int silos, IReadOnlyDictionary<string, string?>? settings = null)
+    public ProcessCluster(ClusterServices services, int silos, IReadOnlyDictionary<string, string?>? settings = null, string profile = Profiles.Cluster)
     {
         _services = services;
+        Profile = Profiles.Normalize(profile);
         ClusterId = $"c-{Guid.NewGuid():N}"[..14];
         Environment = new Dictionary<string, string?>
         {
-            ["SelfDissonance__Profile"] = "Cluster",
-            ["ConnectionStrings__Redis"] = services.Redis.ConnectionString,
-            ["ConnectionStrings__Blob"] = services.Azurite.ConnectionString,
+            ["SelfDissonance__Profile"] = Profile,
             ["SelfDissonance__Artifacts__SigningKey"] = TestSigningKey,
             ["SelfDissonance__Silo__ClusterId"] = ClusterId,
             ["SelfDissonance__Silo__ServiceId"] = ClusterId,
@@ -39,6 +42,18 @@ public sealed class ProcessCluster : IAsyncDisposable
             ["Logging__LogLevel__SelfDissonance"] = "Information",
             ["SD_ADMIN_KEY"] = TestKeys.Admin,
         };
+        if (Profiles.IsAzure(Profile))
+        {
+            Environment["ConnectionStrings__AzureStorage"] = services.Azurite.ConnectionString;
+            // No Event Hubs emulator runs here: the Azure profile's tests use its Azure Queue streams.
+            Environment["SelfDissonance__Streams__Provider"] = AzureProfileExtensions.AzureQueueStreams;
+        }
+        else
+        {
+            Environment["ConnectionStrings__Redis"] = services.Redis.ConnectionString;
+            Environment["ConnectionStrings__Blob"] = services.Azurite.ConnectionString;
+        }
+
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
         {
             Environment[k] = v;
@@ -48,6 +63,9 @@ public sealed class ProcessCluster : IAsyncDisposable
     }
 
     public string ClusterId { get; }
+
+    /// <summary>The silos' <c>SelfDissonance:Profile</c>.</summary>
+    public string Profile { get; }
 
     public Dictionary<string, string?> Environment { get; }
 
@@ -104,13 +122,23 @@ public sealed class ProcessCluster : IAsyncDisposable
         return new HostBuilder()
             .UseOrleansClient(client =>
             {
-                client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(_services.Redis.ConnectionString));
                 client.Configure<ClusterOptions>(o =>
                 {
                     o.ClusterId = ClusterId;
                     o.ServiceId = ClusterId;
                 });
-                client.AddSelfDissonanceEvents(_services.Redis.ConnectionString);
+                if (Profiles.IsAzure(Profile))
+                {
+                    client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(_services.Azurite.ConnectionString));
+                    client.AddAzureQueueEvents(new QueueServiceClient(_services.Azurite.ConnectionString), ClusterId);
+                    client.AddActivityPropagation();
+                }
+                else
+                {
+                    client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(_services.Redis.ConnectionString));
+                    client.AddSelfDissonanceEvents(_services.Redis.ConnectionString);
+                }
+
                 if (tls is null)
                 {
                     client.UseSelfDissonanceTls(settings);

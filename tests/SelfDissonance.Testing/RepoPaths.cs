@@ -5,9 +5,9 @@ public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    public static string AzuriteBlob => Path.Combine(Root, "tools", "azurite", "node_modules", ".bin", "azurite-blob");
+    /// <summary>Azurite with its Blob, Queue and Table services in one process.</summary>
+    public static string Azurite => Path.Combine(Root, "tools", "azurite", "node_modules", ".bin", "azurite");
 
-    public static string AzuriteTable => Path.Combine(Root, "tools", "azurite", "node_modules", ".bin", "azurite-table");
 
     private static string FindRoot()
     {

@@ -16,7 +16,7 @@ public static class ArtifactSigningKeys
         if (cluster)
         {
             throw new InvalidOperationException(
-                $"SelfDissonance:Profile=Cluster needs {ArtifactSigningOptions.Section}:SigningKey (env SelfDissonance__Artifacts__SigningKey): base64 of at least {ArtifactSigningOptions.MinKeyBytes} random bytes, the same on every silo (openssl rand -base64 32).");
+                $"SelfDissonance:Profile=Cluster or Azure needs {ArtifactSigningOptions.Section}:SigningKey (env SelfDissonance__Artifacts__SigningKey): base64 of at least {ArtifactSigningOptions.MinKeyBytes} random bytes, the same on every silo (openssl rand -base64 32).");
         }
 
         var path = options.KeyFile ?? Path.Combine(dataDirectory, "keys", "artifact-signing.key");

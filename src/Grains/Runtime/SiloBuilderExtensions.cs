@@ -40,19 +40,24 @@ public static class SiloBuilderExtensions
         services.AddSingleton<Episodes.ReceivedEpisodes>();
 
         var options = configuration.GetSection(SelfDissonanceOptions.Section).Get<SelfDissonanceOptions>() ?? new SelfDissonanceOptions();
-        var cluster = Profiles.IsCluster(options.Profile);
+        var profile = Profiles.Normalize(options.Profile);
+        var multiSilo = Profiles.IsMultiSilo(profile);
         services.AddOptions<ArtifactSigningOptions>().BindConfiguration(ArtifactSigningOptions.Section)
-            .Validate(o => !cluster || !string.IsNullOrWhiteSpace(o.SigningKey), $"SelfDissonance:Profile=Cluster needs {ArtifactSigningOptions.Section}:SigningKey (the same on every silo).")
+            .Validate(o => !multiSilo || !string.IsNullOrWhiteSpace(o.SigningKey), $"SelfDissonance:Profile={profile} needs {ArtifactSigningOptions.Section}:SigningKey (the same on every silo).")
             .ValidateOnStart();
 
         // Resolved when the store is first built (at silo start): a cluster silo without the shared key does not start.
         services.AddSingleton(sp => new ArtifactSigner(ArtifactSigningKeys.Resolve(
             sp.GetRequiredService<IOptions<ArtifactSigningOptions>>().Value,
             sp.GetRequiredService<IOptions<SelfDissonanceOptions>>().Value.DataDirectory,
-            cluster)));
-        if (cluster)
+            multiSilo)));
+        if (Profiles.IsCluster(profile))
         {
             silo.AddClusterProfileServices(ClusterConnections.From(configuration));
+        }
+        else if (Profiles.IsAzure(profile))
+        {
+            silo.AddAzureProfileServices(AzureConnections.From(configuration));
         }
         else
         {

@@ -5,13 +5,25 @@ using StackExchange.Redis;
 
 namespace SelfDissonance.Silo.Hosting;
 
-/// <summary>Cluster profile membership: Redis clustering, explicit endpoints, and failure detection tuned for a quick failover.</summary>
+/// <summary>Membership of the multi-silo profiles: Redis or Azure Table clustering, explicit endpoints, and failure detection tuned for a quick failover.</summary>
 public static class ClusterMembership
 {
     public static ISiloBuilder UseClusterMembership(this ISiloBuilder silo, SiloHostOptions host, ClusterConnections connections)
     {
         // The Redis clustering README names options that do not exist; ConfigurationOptions is the real one (GOTCHAS 10).
         silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(connections.Redis));
+        return silo.UseMultiSiloEndpoints(host);
+    }
+
+    /// <summary>The Azure profile: the membership table in Azure Table storage (Orleans' default table, rows keyed by cluster id).</summary>
+    public static ISiloBuilder UseAzureMembership(this ISiloBuilder silo, SiloHostOptions host, AzureConnections connections)
+    {
+        silo.UseAzureStorageClustering(o => o.TableServiceClient = connections.Tables());
+        return silo.UseMultiSiloEndpoints(host);
+    }
+
+    private static ISiloBuilder UseMultiSiloEndpoints(this ISiloBuilder silo, SiloHostOptions host)
+    {
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = host.ClusterId;

@@ -3,7 +3,7 @@ using SelfDissonance.Models;
 
 namespace SelfDissonance.Silo.Hosting;
 
-/// <summary>Ready when this silo is not stopping, is an active cluster member, Redis answers (cluster profile) and the artifact store answers in time. Reports no internals.</summary>
+/// <summary>Ready when this silo is not stopping, is an active cluster member, Redis (cluster profile) or Azure Table and Blob storage (Azure profile) answer and the artifact store answers in time. Reports no internals.</summary>
 public sealed class ReadinessCheck(IClusterMembershipService membership, ILocalSiloDetails silo, IArtifactStore artifacts, SiloDrain drain, IServiceProvider services) : IHealthCheck
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(2);
@@ -22,9 +22,9 @@ public sealed class ReadinessCheck(IClusterMembershipService membership, ILocalS
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(s_timeout);
-        if (services.GetService<RedisReadiness>() is { } redis && !await redis.PingAsync(timeout.Token))
+        if (services.GetService<IStoreProbe>() is { } store && !await store.PingAsync(timeout.Token))
         {
-            return HealthCheckResult.Unhealthy("redis unreachable");
+            return HealthCheckResult.Unhealthy($"{store.Name} unreachable");
         }
 
         try

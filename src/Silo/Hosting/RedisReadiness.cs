@@ -6,8 +6,10 @@ namespace SelfDissonance.Silo.Hosting;
 /// Cluster profile: whether Redis (membership, state, reminders, streams) answers a PING. Its own connection, so a probe
 /// never queues behind the providers' traffic; connected lazily and retried in the background (abortConnect=false).
 /// </summary>
-public sealed class RedisReadiness(string connectionString) : IAsyncDisposable
+public sealed class RedisReadiness(string connectionString) : IStoreProbe, IAsyncDisposable
 {
+    public string Name => "redis";
+
     private readonly Lazy<Task<ConnectionMultiplexer>> _connection = new(() => ConnectAsync(connectionString));
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)

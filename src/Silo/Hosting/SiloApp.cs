@@ -25,11 +25,7 @@ public static class SiloApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        var profile = configuration[$"{SelfDissonanceOptions.Section}:Profile"] ?? Profiles.Embedded;
-        if (!Profiles.IsCluster(profile) && !string.Equals(profile, Profiles.Embedded, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"SelfDissonance:Profile '{profile}' is unknown; use '{Profiles.Embedded}' (the default) or '{Profiles.Cluster}'.");
-        }
+        var profile = Profiles.Normalize(configuration[$"{SelfDissonanceOptions.Section}:Profile"]);
 
         var host = configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
         builder.Services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -39,7 +35,13 @@ public static class SiloApp
         if (Profiles.IsCluster(profile))
         {
             var redis = ClusterConnections.From(configuration).Redis;
-            builder.Services.AddSingleton(_ => new RedisReadiness(redis));
+            builder.Services.AddSingleton<IStoreProbe>(_ => new RedisReadiness(redis));
+        }
+
+        var azure = Profiles.IsAzure(profile) ? AzureConnections.From(configuration) : null;
+        if (azure is not null)
+        {
+            builder.Services.AddSingleton<IStoreProbe>(_ => new AzureStorageReadiness(azure));
         }
 
         builder.UseOrleans(silo =>
@@ -47,6 +49,10 @@ public static class SiloApp
             if (Profiles.IsCluster(profile))
             {
                 silo.UseClusterMembership(host, ClusterConnections.From(configuration));
+            }
+            else if (azure is not null)
+            {
+                silo.UseAzureMembership(host, azure);
             }
             else
             {

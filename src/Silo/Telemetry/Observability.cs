@@ -28,7 +28,7 @@ public static class Observability
 
         var otlp = OtlpConfigured(configuration);
         var tracing = options.Tracing ?? otlp;
-        if (options.JsonConsoleLogs ?? Profiles.IsCluster(profile))
+        if (options.JsonConsoleLogs ?? Profiles.IsMultiSilo(profile))
         {
             // Scopes carry the TraceId and SpanId the host's ActivityTrackingOptions add to every log record.
             builder.Logging.ClearProviders();
