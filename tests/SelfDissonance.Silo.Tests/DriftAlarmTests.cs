@@ -34,10 +34,12 @@ public sealed class DriftAlarmTests(ITestOutputHelper output)
         // rings depends on the seeded data alone.
         await using var host = new GatewayHost(new() { ["SelfDissonance:Learning:CycleInterval"] = "00:10:00" });
         await host.StartAsync();
+        output.WriteLine($"host: {clock.Elapsed.TotalSeconds:F1} s");
         var http = host.Http;
         var data = TwoMoons.Generate(Bootstrap + 100 + Stable + Changed, seed: 17);
         await http.CreateTwoMoonsTaskAsync(TaskId, new PolicyUpdate { MinBatch = 1_000_000 });
         await http.BootstrapAsync(TaskId, data[..Bootstrap], data[Bootstrap..(Bootstrap + 100)]);
+        output.WriteLine($"host and bootstrap: {clock.Elapsed.TotalSeconds:F1} s");
         var stable = data[(Bootstrap + 100)..(Bootstrap + 100 + Stable)];
         var changed = data[(Bootstrap + 100 + Stable)..];
 
@@ -85,6 +87,8 @@ public sealed class DriftAlarmTests(ITestOutputHelper output)
             await Eventually.TrueAsync(() => viaSdk.Any(e => e.Episode?.Id == lastStable), Patience, "the last stable episode over the SDK");
             Assert.Equal("ready", raw.First().EventType);
 
+            output.WriteLine($"stable phase taken: {clock.Elapsed.TotalSeconds:F1} s");
+
             // No false alarm on a stable concept.
             Assert.Equal(0, afterStable.Learner.DriftAlarms);
             Assert.DoesNotContain(raw, i => i.EventType == TaskEventKinds.Drift);
@@ -96,6 +100,7 @@ public sealed class DriftAlarmTests(ITestOutputHelper output)
             await SendAsync(http, changed, "changed", flip: true);
 
             await Eventually.TrueAsync(() => raw.Any(i => i.EventType == TaskEventKinds.Drift), Patience, "the drift event over SSE");
+            output.WriteLine($"changed phase sent, drift seen: {clock.Elapsed.TotalSeconds:F1} s");
             var driftItem = raw.First(i => i.EventType == TaskEventKinds.Drift);
             output.WriteLine($"drift event: {driftItem.Data} (stable phase ended at {boundary} labeled rows)");
             var wire = JsonDocument.Parse(driftItem.Data).RootElement;
