@@ -243,7 +243,7 @@ public sealed class SelfDissonanceHttpClient : ISelfDissonanceClient
                 {
                     failures = 0;
                     var parser = SseParser.Create(subscription.Body!, static (type, data) =>
-                        type is TaskEventKinds.Episode or TaskEventKinds.Promotion or TaskEventKinds.Rollback or TaskEventKinds.Cycle
+                        type is TaskEventKinds.Episode or TaskEventKinds.Promotion or TaskEventKinds.Rollback or TaskEventKinds.Cycle or TaskEventKinds.Drift
                             ? JsonSerializer.Deserialize<TaskEvent>(data, Json)
                             : null);
                     // Silence longer than the service's ping interval allows means a dead connection: the enumerator

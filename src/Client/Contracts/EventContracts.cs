@@ -21,7 +21,7 @@ public static class TaskEventKinds
 
 /// <summary>
 /// One live event of a task, from <c>GET /v1/tasks/{task}/events</c> (server-sent events) or the cluster client's
-/// stream subscription. Exactly one of <see cref="Episode"/>, <see cref="Model"/> and <see cref="Cycle"/> is set,
+/// stream subscription. Exactly one of <see cref="Episode"/>, <see cref="Model"/>, <see cref="Cycle"/> and <see cref="Drift"/> is set,
 /// according to <see cref="Kind"/>. Events are live only: a subscriber sees what happens after it subscribed.
 /// </summary>
 /// <param name="Kind">One of <see cref="TaskEventKinds"/>.</param>

@@ -17,7 +17,7 @@ public static class EventEndpoints
     {
         v1.MapGet("/tasks/{task}/events", WatchAsync)
             .WithName("WatchTask")
-            .WithSummary("Live events (server-sent events): episode outcomes, promotions, rollbacks, learning cycles; a ping every 10 s.")
+            .WithSummary("Live events (server-sent events): episode outcomes, promotions, rollbacks, learning cycles, drift alarms; a ping every 10 s.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status400BadRequest)
