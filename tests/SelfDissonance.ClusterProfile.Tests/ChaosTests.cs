@@ -43,7 +43,10 @@ public sealed class ChaosTests(ClusterServices services, ITestOutputHelper outpu
         var load = new GatewayLoad(cluster.Silos, TaskId, data[300..]);
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(syncWorkers: 4, stop.Token);
+        // At least 8 s of load, and enough of it that the kill lands among a few hundred acknowledged episodes: Azurite
+        // takes episodes slower than Redis, so the load runs by count as well as by time.
         await Task.Delay(TimeSpan.FromSeconds(8), Ct);
+        await Eventually.ReturnsAsync(() => Task.FromResult(Acknowledged(load)), n => n >= 300, TimeSpan.FromSeconds(60), "300 acknowledged episodes before the kill");
 
         // Episodes whose grains live on the victim: after the kill they must be served again from storage elsewhere.
         var onVictim = new List<string>();
@@ -68,6 +71,7 @@ public sealed class ChaosTests(ClusterServices services, ITestOutputHelper outpu
         var convergedAt = killedAt + (timeToDetect ?? TimeSpan.FromMinutes(10)) + TimeSpan.FromSeconds(2);
 
         await Task.Delay(TimeSpan.FromSeconds(10), Ct);
+        await Eventually.ReturnsAsync(() => Task.FromResult(Acknowledged(load)), n => n >= 600, TimeSpan.FromSeconds(60), "600 acknowledged episodes in all");
         stop.Cancel();
         await running;
         var survivors = cluster.Silos.Take(2).ToList();
@@ -168,6 +172,8 @@ public sealed class ChaosTests(ClusterServices services, ITestOutputHelper outpu
     }
 
     /// <summary>Polls until the condition holds; returns how long that took, or null when it never did (the report says what).</summary>
+    private static int Acknowledged(GatewayLoad load) => load.AckedSync.Count + load.AckedBatch.Count;
+
     private async Task<TimeSpan?> WhenAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
         var clock = Stopwatch.StartNew();
