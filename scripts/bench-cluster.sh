@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Episodes/s of a 3-silo cluster-profile cluster against one embedded-default silo (and one cluster-profile silo),
+# Episodes/s of a 3-silo cluster-profile cluster against one embedded-default silo (and one silo of the cluster and
+# of the Azure profile),
 # measured in one run with the same
 # client load: three wrk processes (one per gateway; all three at the single silo for the embedded default), each
 # with C connections for D seconds of sync episodes. Needs wrk (apt-get install wrk).
@@ -57,6 +58,14 @@ echo "==> cluster profile: one silo, Redis, Azurite (the cost of Redis state and
 export SelfDissonance__Silo__ClusterId="bench1-$RANDOM"
 export SelfDissonance__Silo__ServiceId="$SelfDissonance__Silo__ClusterId"
 bash scripts/cluster.sh 1 >/dev/null
+prepare http://127.0.0.1:5080
+echo "    $(load http://127.0.0.1:5080 http://127.0.0.1:5080 http://127.0.0.1:5080)"
+bash scripts/cluster.sh stop >/dev/null; sleep 2
+
+echo "==> Azure profile: one silo on Azurite (Table membership, reminders and episode records, Blob state, journal and artifacts, Azure Queue streams)"
+export SelfDissonance__Silo__ClusterId="benchaz-$RANDOM"
+export SelfDissonance__Silo__ServiceId="$SelfDissonance__Silo__ClusterId"
+bash scripts/cluster.sh --profile azure 1 >/dev/null
 prepare http://127.0.0.1:5080
 echo "    $(load http://127.0.0.1:5080 http://127.0.0.1:5080 http://127.0.0.1:5080)"
 bash scripts/cluster.sh stop >/dev/null; sleep 2
