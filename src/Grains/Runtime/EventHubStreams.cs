@@ -1,4 +1,3 @@
-using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Microsoft.Extensions.Configuration;
@@ -17,12 +16,7 @@ namespace SelfDissonance.Runtime;
 public static class EventHubStreams
 {
     /// <summary>The storage account's connection string (Azurite's locally), as for the rest of the Azure profile.</summary>
-    public const string StorageConnectionStringName = "AzureStorage";
-
-    /// <summary>The Table service URI used with DefaultAzureCredential when there is no storage connection string.</summary>
-    public const string TableServiceUriKey = "SelfDissonance:Azure:TableServiceUri";
-
-    public const string ManagedIdentityClientIdKey = "SelfDissonance:Azure:ManagedIdentityClientId";
+    public const string StorageConnectionStringName = AzureConnections.ConnectionStringName;
 
     public static ISiloBuilder AddSelfDissonanceEventHubStreams(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -34,7 +28,7 @@ public static class EventHubStreams
             .Validate(o => connect.HasEventHubsConnectionString || !string.IsNullOrWhiteSpace(o.FullyQualifiedNamespace),
                 $"The Event Hubs streams need ConnectionStrings:{EventHubStreamOptions.ConnectionStringName} (env ConnectionStrings__{EventHubStreamOptions.ConnectionStringName}) or {EventHubStreamOptions.Section}:FullyQualifiedNamespace.")
             .Validate(_ => connect.HasTableStorage,
-                $"The Event Hubs checkpoints need ConnectionStrings:{StorageConnectionStringName} or {TableServiceUriKey}.")
+                $"The Event Hubs checkpoints need ConnectionStrings:{StorageConnectionStringName} or {AzureStorageOptions.Section}:TableServiceUri.")
             .ValidateOnStart();
 
         // Queue path and learning: implicit subscriptions only, as on Redis. Nothing written before the first checkpoint
@@ -82,23 +76,18 @@ public static class EventHubStreams
         });
 
     /// <summary>
-    /// Builds Event Hubs connections and the checkpoint table client from the configuration. Keys stay in here: they
-    /// are read when a connection is made and never stored in options, logged or printed.
+    /// Event Hubs connections from the configuration; the checkpoint table and the credential are the profile's own
+    /// (<see cref="AzureConnections"/>). Keys are read when a connection is made and never stored in options, logged or printed.
     /// </summary>
     private sealed class EventHubConnector(IConfiguration configuration)
     {
-        private readonly Lazy<TokenCredential> _credential = new(() => new DefaultAzureCredential(new DefaultAzureCredentialOptions
-        {
-            // AKS workload identity sets AZURE_CLIENT_ID itself; a user-assigned managed identity is named here.
-            ManagedIdentityClientId = configuration[ManagedIdentityClientIdKey],
-        }));
+        private readonly Lazy<AzureConnections> _storage = new(() => AzureConnections.From(configuration));
 
         public bool HasEventHubsConnectionString => !string.IsNullOrWhiteSpace(configuration.GetConnectionString(EventHubStreamOptions.ConnectionStringName));
 
         public bool HasTableStorage =>
-            !string.IsNullOrWhiteSpace(configuration.GetConnectionString(StorageConnectionStringName)) || TableServiceUri is not null;
-
-        private Uri? TableServiceUri => Uri.TryCreate(configuration[TableServiceUriKey], UriKind.Absolute, out var uri) ? uri : null;
+            !string.IsNullOrWhiteSpace(configuration.GetConnectionString(StorageConnectionStringName))
+            || Uri.TryCreate(configuration[$"{AzureStorageOptions.Section}:{nameof(AzureStorageOptions.TableServiceUri)}"], UriKind.Absolute, out _);
 
         public void Connect(EventHubOptions eh, string hub, EventHubStreamOptions options)
         {
@@ -109,24 +98,18 @@ public static class EventHubStreams
             }
             else if (!string.IsNullOrWhiteSpace(options.FullyQualifiedNamespace))
             {
-                eh.ConfigureEventHubConnection(options.FullyQualifiedNamespace, hub, options.ConsumerGroup, _credential.Value);
+                // With a storage connection string the profile has no credential of its own; Event Hubs still needs one.
+                var credential = _storage.Value.Credential ?? new DefaultAzureCredential(new DefaultAzureCredentialOptions
+                {
+                    ManagedIdentityClientId = configuration[$"{AzureStorageOptions.Section}:{nameof(AzureStorageOptions.ManagedIdentityClientId)}"],
+                });
+                eh.ConfigureEventHubConnection(options.FullyQualifiedNamespace, hub, options.ConsumerGroup, credential);
             }
 
             // Neither: left unconfigured, so the options validation above (and Orleans' own) refuses to start the silo.
         }
 
-        public TableServiceClient Tables()
-        {
-            var connectionString = configuration.GetConnectionString(StorageConnectionStringName);
-            if (!string.IsNullOrWhiteSpace(connectionString))
-            {
-                return new TableServiceClient(connectionString);
-            }
-
-            return TableServiceUri is { } uri
-                ? new TableServiceClient(uri, _credential.Value)
-                : throw new InvalidOperationException($"The Event Hubs checkpoints need ConnectionStrings:{StorageConnectionStringName} or {TableServiceUriKey}.");
-        }
+        public TableServiceClient Tables() => _storage.Value.Tables();
 
         public override string ToString() => "EventHubConnector { keys: *** }";
     }
