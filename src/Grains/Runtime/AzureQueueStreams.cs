@@ -19,15 +19,7 @@ public static class AzureQueueStreams
         {
             s.ConfigureAzureQueue(o => o.Configure(q => Configure(q, queues, AzureNames.Queues(serviceId, StreamNames.Provider, options.QueueCount), options)));
             s.ConfigureCacheSize(options.CacheSize);
-            // Implicit only: the episode and learner grains subscribe by stream namespace, so no pub-sub state per queued episode's stream.
-            s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
-            s.ConfigurePullingAgent(o => o.Configure(a =>
-            {
-                // Queue-path streams are one per episode id; forget idle ones quickly.
-                a.StreamInactivityPeriod = TimeSpan.FromMinutes(2);
-                // A consumer that keeps throwing holds its stream this long per delivery, not Orleans' default minute.
-                a.MaxEventDeliveryTime = TimeSpan.FromSeconds(10);
-            }));
+            QueuePathStreams.Configure(s);
         });
 
         // Live task events and the control stream: explicit subscriptions (kept in PubSubStore), one queue each, so a

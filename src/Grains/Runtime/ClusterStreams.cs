@@ -22,20 +22,7 @@ internal static class ClusterStreams
                 silo.Configuration.GetSection(Section).Bind(o);
                 o.ConnectionString = redis;
             },
-            s =>
-            {
-                // Implicit only: the episode and learner grains subscribe by stream namespace, so no pub-sub grain or
-                // Redis key is created per queued episode's stream.
-                s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
-                s.ConfigurePullingAgent(o => o.Configure(a =>
-                {
-                    // Queue-path streams are one per episode id; forget idle ones quickly.
-                    a.StreamInactivityPeriod = TimeSpan.FromMinutes(2);
-                    // A consumer that keeps throwing holds its stream this long per delivery round, not Orleans' default
-                    // minute; after MaxDeliveries rounds the entry is dead-lettered (an episode's reminder still finishes it).
-                    a.MaxEventDeliveryTime = TimeSpan.FromSeconds(10);
-                }));
-            });
+            QueuePathStreams.Configure);
 
         // Live task events for watchers (SSE, cluster clients): explicit subscriptions, their own queue so a busy task
         // never delays the control stream's promotions and rollbacks.

@@ -33,18 +33,7 @@ public static class EventHubStreams
 
         // Queue path and learning: implicit subscriptions only, as on Redis. Nothing written before the first checkpoint
         // is skipped: a partition without a checkpoint is read from its earliest retained event, not from "now".
-        Add(silo, connect, StreamNames.Provider, o => o.Hub, startFromNow: false, s =>
-        {
-            s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
-            s.ConfigurePullingAgent(o => o.Configure(a =>
-            {
-                // Queue-path streams are one per episode id; forget idle ones quickly.
-                a.StreamInactivityPeriod = TimeSpan.FromMinutes(2);
-                // A consumer that keeps throwing holds its stream this long per event, not Orleans' default minute; an
-                // episode's reminder still finishes an episode whose request was given up on.
-                a.MaxEventDeliveryTime = TimeSpan.FromSeconds(10);
-            }));
-        });
+        Add(silo, connect, StreamNames.Provider, o => o.Hub, startFromNow: false, QueuePathStreams.Configure);
 
         // Live task events for watchers: best effort, no replay, so a new reader starts at the end of its hub.
         Add(silo, connect, StreamNames.EventsProvider, o => o.EventsHubName, startFromNow: true,
