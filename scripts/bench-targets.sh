@@ -3,6 +3,7 @@
 # learning cycle on 10,000 labeled rows with the serving p99 beside it, and the silo's working set. Prints one line per
 # figure and leaves every JSON report in the folder it names.
 #   scripts/bench-targets.sh [SECONDS=20]
+# SD_ONLY_CYCLE=1 runs only the learning cycle and the serving beside it (a short load first creates the serving task).
 # SD_HEAP_TOP=N also prints what the silo's heap holds at the end (N types; SD_HEAP_PATH_TO=TypeName: who holds those).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,12 +15,15 @@ line() { # name file
   jq -r --arg n "$1" '"\($n): \(.throughput) req/s, p50 \(.latencyMs.p50 // .latencyMs.P50) ms, p99 \(.latencyMs.p99 // .latencyMs.P99) ms, p99.9 \(.latencyMs.p999 // .latencyMs.P999) ms, errors \(.errors)" + (if .server then ", server CPU \(.server.cpuPercent)% (\(.server.cpuMicrosPerRequest) µs/req), working set peak \(.server.workingSetPeakMb) MB" else "" end) + (if .cpuMicrosPerEpisode then ", process CPU \(.processCpuPercent)% (\(.cpuMicrosPerEpisode) µs/episode), working set \(.workingSetMb) MB" else "" end)' "$2"
 }
 
+only_cycle="${SD_ONLY_CYCLE:-}"
+if [ -z "$only_cycle" ]; then
 echo "==> in-process pipeline, 256 in flight, grain calls (embedded default: File state; then Memory state; then caller-chosen ids)"
 for run in "File runner" "Memory runner" "File grain"; do
   set -- $run
   dotnet "$bench_dll" pipeline --concurrency 256 --duration "$secs" --warmup 5 --state "$1" --path "$2" 2>/dev/null | sed -n '/^{/,/^}/p' >"$out/pipeline-$1-$2.json"
   line "pipeline ($1 state, episode $2)" "$out/pipeline-$1-$2.json"
 done
+fi
 
 echo "==> one embedded-default silo (File state) on $url"
 data="$(mktemp -d -t sd-bench-data-XXXXXX)"
@@ -32,6 +36,10 @@ SelfDissonance__DataDirectory="$data" SelfDissonance__Silo__SiloPort=11390 SelfD
 silo=$!
 until curl -fsS -o /dev/null "$url/readyz" 2>/dev/null; do sleep 0.3; done
 
+if [ -n "$only_cycle" ]; then
+  sdctl --json bench --concurrency 8 --duration 3s --warmup 1s >"$out/http-64.json"
+  task="$(jq -r .task "$out/http-64.json")"
+else
 sdctl --json bench --concurrency 64 --duration "${secs}s" --warmup 5s >"$out/http-64.json"
 line "HTTP episodes, 64 connections" "$out/http-64.json"
 task="$(jq -r .task "$out/http-64.json")"
@@ -41,6 +49,7 @@ sdctl --json bench --task "$task" --op predict --batch 1000 --concurrency 1 --du
 line "/predict 1,000 rows, one at a time" "$out/predict-1000.json"
 sdctl --json bench --task "$task" --op predict --concurrency 10 --duration 10s --warmup 3s >"$out/predict-1.json"
 line "/predict one row, 10 connections" "$out/predict-1.json"
+fi
 
 echo "==> learning cycle on 10,000 labeled rows (queued through episodes:batch), serving at a fixed rate beside it"
 sdctl task create learn10k --features x,y --classes upper,lower \
@@ -62,14 +71,32 @@ for b in $(seq 0 9); do
   curl -fsS -o /dev/null -H "X-Api-Key: $SD_API_KEY" -X POST "$url/v1/tasks/learn10k/episodes:batch" -H 'content-type: application/json' --data-binary @"$out/batch-$b.json"
 done
 until [ "$(sdctl --json metrics learn10k | jq '.learner.labeledRows')" -ge 10000 ]; do sleep 1; done
+# The garbage collector's pauses stop serving threads too: their count and time across the window say how much of the
+# p99 is the cycle's allocations rather than its CPU.
+gc_stats() { curl -fsS -H "X-Api-Key: $SD_API_KEY" "$url/metrics" | awk '/^dotnet_gc_pause_time_seconds_total/ {p=$2} /^dotnet_gc_collections_total/ {c+=$2} END {printf "%s %s", p, c}'; }
+gc_window() { # since: "pause count" before
+  read -r p1 c1 <<<"$(gc_stats)"; set -- $1
+  awk -v p0="$1" -v p1="$p1" -v c0="$2" -v c1="$c1" 'BEGIN {printf "  garbage collections in that window: %d, paused %.0f ms\n", c1 - c0, (p1 - p0) * 1000}'
+}
+before="$(gc_stats)"
 sdctl --json bench --task "$task" --rate 200 --concurrency 32 --duration 10s --warmup 2s >"$out/serving-quiet.json"
 line "serving at 200/s, no learning" "$out/serving-quiet.json"
+gc_window "$before"
+# The floor this machine sets: the same load beside a busy loop on one core at the lowest CPU priority there is
+# (SCHED_IDLE: any other thread that wakes takes its core at once). What serving loses here, a cycle's CPU costs it too.
+chrt -i 0 sh -c 'while :; do :; done' &
+burner=$!
+sdctl --json bench --task "$task" --rate 200 --concurrency 32 --duration 10s --warmup 2s >"$out/serving-busy-loop.json"
+kill "$burner"
+line "serving at 200/s beside an idle-priority busy loop on one core" "$out/serving-busy-loop.json"
+before="$(gc_stats)"
 sdctl --json bench --task "$task" --rate 200 --concurrency 32 --duration 10s --warmup 0 >"$out/serving-learning.json" &
 bench=$!
 sleep 2
 sdctl --json learn learn10k >"$out/learn.json"
 wait "$bench"
 line "serving at 200/s, learning cycle running" "$out/serving-learning.json"
+gc_window "$before"
 jq -r '"learning cycle: \(.durationMs) ms on \(.newLabeledRows) new labeled rows, outcome \(.outcome) \(.reasons)"' "$out/learn.json"
 working_set() { curl -fsS -H "X-Api-Key: $SD_API_KEY" "$url/metrics" | awk '/^dotnet_process_memory_working_set_bytes/ {printf "%.0f MB", $2 / 1048576}'; }
 echo "silo working set now: $(working_set)"

@@ -57,6 +57,37 @@ public sealed class LearningQualityTests(GatewayFixture fixture, ITestOutputHelp
         output.WriteLine($"{dataset}: golden {start:P1} -> {end:P1} over {stream.Count} episodes");
         Assert.True(end > start, $"golden accuracy {start:P1} -> {end:P1}: nothing was learned");
         Assert.DoesNotContain(cycles, c => c.Proposer?.Reasons.Contains("kl_trust_region") == true);
+        await AssertSettingsChosenAgainAsDataGrowsAsync(task, bootstrap.Count);
+    }
+
+    /// <summary>
+    /// Every cycle of the history (those the learner ran on its own too) chose the model settings again exactly when its
+    /// labeled rows had doubled, and grown by at least 32, since the last choice (the bootstrap's first).
+    /// </summary>
+    private async Task AssertSettingsChosenAgainAsDataGrowsAsync(string task, int bootstrapRows)
+    {
+        var history = await (await fixture.Http.GetAsync($"/v1/tasks/{task}/cycles?limit=200", Ct)).ReadAsync<CyclesResponse>();
+        Assert.Null(history.Next);
+        var lastChoice = bootstrapRows;
+        var chosenAgain = 0;
+        foreach (var cycle in history.Cycles.OrderBy(c => c.Cycle))
+        {
+            if ((cycle.Proposer ?? cycle.Critic) is not { } report)
+            {
+                continue;
+            }
+
+            var due = report.LabeledRows >= Math.Max(2 * lastChoice, lastChoice + 32);
+            output.WriteLine($"cycle {cycle.Cycle}: {report.LabeledRows} labeled rows, last choice at {lastChoice}, chosen again: {report.CvScores.Count > 0}");
+            Assert.True(due == report.CvScores.Count > 0, $"cycle {cycle.Cycle} at {report.LabeledRows} labeled rows (last choice at {lastChoice}): settings chosen again {report.CvScores.Count > 0}, expected {due}");
+            if (due)
+            {
+                lastChoice = report.LabeledRows;
+                chosenAgain++;
+            }
+        }
+
+        Assert.True(chosenAgain > 0, "the stream never grew the labeled rows enough to choose the settings again");
     }
 
     private async Task<double> GoldenAccuracyAsync(string task, List<LabeledRow> golden)

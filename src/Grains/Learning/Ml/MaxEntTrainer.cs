@@ -4,8 +4,8 @@ using Microsoft.ML.Trainers;
 namespace SelfDissonance.Learning.Ml;
 
 /// <summary>
-/// L-BFGS maximum entropy (multinomial logistic regression) on mean-variance normalized features: the family that wins
-/// on a few dozen rows, where trees overfit. ML.NET sums the loss over rows, so a fixed L2 weighs more on little data.
+/// L-BFGS maximum entropy (multinomial logistic regression) on standardized features: the family that wins on a few
+/// dozen rows, where trees overfit. ML.NET sums the loss over rows, so a fixed L2 weighs more on little data.
 /// </summary>
 public sealed class MaxEntTrainer(float l2 = 1f) : IModelTrainer
 {
@@ -17,7 +17,10 @@ public sealed class MaxEntTrainer(float l2 = 1f) : IModelTrainer
     {
         var ml = new MLContext(seed: 31);
         var data = TrainingData.Load(ml, shape, rows);
-        var maxent = ml.Transforms.NormalizeMeanVariance(nameof(MlRow.Features))
+        // Centered as well as scaled (ML.NET's default only scales, to keep sparse vectors sparse; ours are dense): with an
+        // L2 penalty, an uncentered feature's mean is paid for by its weight instead of the free intercept, which cost a
+        // point of golden accuracy on the 64 pixel features of digits against the same model on standardized features.
+        var maxent = ml.Transforms.NormalizeMeanVariance(nameof(MlRow.Features), fixZero: false)
             .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
             {
                 LabelColumnName = nameof(MlRow.Label),
