@@ -71,6 +71,13 @@ for b in $(seq 0 9); do
   curl -fsS -o /dev/null -H "X-Api-Key: $SD_API_KEY" -X POST "$url/v1/tasks/learn10k/episodes:batch" -H 'content-type: application/json' --data-binary @"$out/batch-$b.json"
 done
 until [ "$(sdctl --json metrics learn10k | jq '.learner.labeledRows')" -ge 10000 ]; do sleep 1; done
+# The learner counts the rows before the episodes behind them have all finished: wait (up to a minute) until the silo
+# is quiet, so that "serving alone" below is serving alone.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$silo/stat"; }
+for _ in $(seq 30); do
+  t0=$(cpu_ticks); sleep 2; t1=$(cpu_ticks)
+  [ $(( (t1 - t0) * 100 / (2 * $(getconf CLK_TCK)) )) -lt 20 ] && break
+done
 # The garbage collector's pauses stop serving threads too: their count and time across the window say how much of the
 # p99 is the cycle's allocations rather than its CPU.
 gc_stats() { curl -fsS -H "X-Api-Key: $SD_API_KEY" "$url/metrics" | awk '/^dotnet_gc_pause_time_seconds_total/ {p=$2} /^dotnet_gc_collections_total/ {c+=$2} END {printf "%s %s", p, c}'; }
