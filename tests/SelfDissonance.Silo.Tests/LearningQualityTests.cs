@@ -58,6 +58,19 @@ public sealed class LearningQualityTests(GatewayFixture fixture, ITestOutputHelp
         Assert.True(end > start, $"golden accuracy {start:P1} -> {end:P1}: nothing was learned");
         Assert.DoesNotContain(cycles, c => c.Proposer?.Reasons.Contains("kl_trust_region") == true);
         await AssertSettingsChosenAgainAsDataGrowsAsync(task, bootstrap.Count);
+        await AssertNoVersionRunsMoreThanTwoModelsAsync(task);
+    }
+
+    /// <summary>
+    /// However many bounded steps the stream took, no version of either role runs more than two models per prediction
+    /// (a step from a mixture starts from one model distilled from it, or from one of its members).
+    /// </summary>
+    private async Task AssertNoVersionRunsMoreThanTwoModelsAsync(string task)
+    {
+        var history = await (await fixture.Http.GetAsync($"/v1/tasks/{task}/cycles?limit=200", Ct)).ReadAsync<CyclesResponse>();
+        var reports = history.Cycles.SelectMany(c => new[] { c.Proposer, c.Critic }).OfType<CandidateResponse>().ToList();
+        Assert.Contains(reports, r => r.Members == 2);
+        Assert.All(reports, r => Assert.InRange(r.Members, 0, 2));
     }
 
     /// <summary>

@@ -297,7 +297,15 @@ public sealed partial class LearnerGrain
                 // A stopping silo does not wait for this: the wait ends at once and the rows stay pending (journal).
                 lifetime.ApplicationStopping.ThrowIfCancellationRequested();
                 var candidate = trainer.Fit(shape, rows);
-                return TrustRegionSearch.Run(candidate, production?.Model, reference, golden, policy.KlEps, policy.GoldenTolerance, lifetime.ApplicationStopping);
+                return TrustRegionSearch.Run(
+                    candidate,
+                    production?.Model,
+                    reference,
+                    golden,
+                    policy.KlEps,
+                    policy.GoldenTolerance,
+                    lifetime.ApplicationStopping,
+                    mixture => Distillation.TrainersFor(mixture, trainer).Select(t => Distillation.Fit(t, mixture, rows, reference, SelectionSeed)));
             }, lifetime.ApplicationStopping);
         }
         catch (SingleClassException)

@@ -10,8 +10,9 @@ namespace SelfDissonance.Learning;
 /// X is production or one of its members, with v the largest weight (grid, then bisection) whose mixture stays within
 /// klEps of production and passes the golden gate. KL(P ‖ ·) is convex along the segment, so the feasible weights form
 /// an interval and a weak start moves every cycle toward the retrained model until the candidate itself is within bound.
-/// Mixtures stay small: from a mixture, the candidate takes one member's place (or joins while there are fewer than
-/// three), so a prediction runs at most three models and usually two.
+/// Mixtures stay at two models, so a promoted version costs at most two models per prediction however many steps it
+/// took: from a mixture, the step starts from one model fitted to production's distributions (<see cref="Distillation"/>)
+/// or from one of production's members, whichever allows the larger step.
 /// </summary>
 public static class TrustRegionSearch
 {
@@ -24,7 +25,7 @@ public static class TrustRegionSearch
 
     private const int GridPoints = 40;
     private const int BisectionSteps = 12;
-    private const int MaxMembers = 3;
+    private const int MaxMembers = 2;
 
     public static TrustRegionOutcome Run(
         TrainedModel candidate,
@@ -33,7 +34,8 @@ public static class TrustRegionSearch
         IReadOnlyList<(float[] Features, int Label)> golden,
         double klEps,
         double goldenTolerance,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Func<TrainedModel, IEnumerable<TrainedModel>>? distill = null)
     {
         var clock = Stopwatch.StartNew();
         var candidateGolden = Score(candidate.Predictor, golden.Select(g => g.Features).ToList());
@@ -58,31 +60,25 @@ public static class TrustRegionSearch
             return new TrustRegionOutcome(candidate, 1, plainKl, plainKl, candidateAccuracy, productionAccuracy, true, passes ? null : RejectionReasons.GoldenRegression, trace.ToImmutable(), clock.Elapsed);
         }
 
-        // The bases a step may start from: production itself when it is one model; for a mixture, production without
-        // one of its members (so the candidate takes that member's place: the latest candidate usually, which the new one
-        // supersedes), and production whole while it has room for one more member. No result has more than MaxMembers.
+        // The bases a step may start from: production itself while it has room for the candidate beside it; from a mixture,
+        // each of its members alone (the candidate takes the others' place) and models distilled from production, which
+        // stand in for the whole mixture: the first always (it usually allows the largest step), each further one only
+        // while no step has been found (a fit each). No result has more than MaxMembers.
         var bases = new List<TrainedModel>();
-        if (production.MemberCount == 1)
+        if (production.MemberCount < MaxMembers)
         {
             bases.Add(production);
         }
-        else
-        {
-            var members = production.Components;
-            for (var i = 0; i < members.Count; i++)
-            {
-                bases.Add(TrainedModel.Mix([.. members.Where((_, j) => j != i)]));
-            }
 
-            if (production.MemberCount < MaxMembers)
-            {
-                bases.Add(production);
-            }
+        if (production.MemberCount > 1)
+        {
+            bases.AddRange(production.Components.Select(c => c.Model));
         }
 
+        var distilled = production.MemberCount > 1 && distill is not null ? distill(production) : [];
         Step? best = null;
         var anyWithinKl = false;
-        foreach (var b in bases)
+        foreach (var b in bases.Concat(distilled.TakeWhile((_, i) => i == 0 || best is not { Weight: >= MinStep })))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var baseReference = ReferenceEquals(b, production) ? old : Score(b.Predictor, reference);

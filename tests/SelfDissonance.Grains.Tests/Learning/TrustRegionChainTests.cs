@@ -36,7 +36,8 @@ public sealed class TrustRegionChainTests(ITestOutputHelper output)
         while (!ReferenceEquals(production, refit))
         {
             Assert.True(++steps <= 40, "the chain reaches the refit in at most 40 steps");
-            var outcome = TrustRegionSearch.Run(refit, production, reference, golden, policy.KlEps, policy.GoldenTolerance, ct);
+            // As the learner does: a mixture production may be distilled into one model to step from.
+            var outcome = TrustRegionSearch.Run(refit, production, reference, golden, policy.KlEps, policy.GoldenTolerance, ct, p => [Distillation.Fit(refitChoice.Proposer, p, training, reference, seed: 7)]);
             output.WriteLine($"step {steps}: weight {outcome.Step:0.###}, KL {outcome.Kl:F4} (plain {outcome.PlainKl:F4}), golden {outcome.GoldenAccuracy:P1}, {outcome.Model.MemberCount} members {outcome.Rejection}");
             Assert.Null(outcome.Rejection);
             Assert.True(outcome.Step >= TrustRegionSearch.MinStep);

@@ -68,19 +68,45 @@ public sealed class TrustRegionSearchTests
     }
 
     [Fact]
-    public void From_a_three_member_mixture_a_new_candidate_takes_a_members_place_and_never_a_fourth()
+    public void From_an_even_mixture_of_far_apart_models_only_the_distilled_base_allows_a_step()
     {
-        // Production as three far-apart models, then a candidate of yet another concept: still a step, still three members.
+        // Two models that disagree everywhere, mixed 50/50: neither alone is within the bound of the mixture, so without a
+        // model distilled from it the candidate could not take a member's place and a two-model cap would freeze learning.
+        var opposite = new MaxEntTrainer().Fit(s_shape, [.. s_old.Select(r => r with { Label = 1 - r.Label })]);
+        var production = TrainedModel.Mix([(s_production, 0.5), (opposite, 0.5)]);
+        // A candidate that agrees with one member on half of the reference rows and with the other on the rest (class 0
+        // everywhere near the data), so that no mixture of it with either member comes back to the even mixture.
+        var next = new MaxEntTrainer(l2: 0.1f).Fit(s_shape, Clusters.Generate([(3, 3), (20, 20)], perClass: 60, seed: 8));
+        var ct = TestContext.Current.CancellationToken;
+
+        var frozen = TrustRegionSearch.Run(next, production, s_reference, s_golden, klEps: 0.01, goldenTolerance: 1, ct);
+        var outcome = TrustRegionSearch.Run(next, production, s_reference, s_golden, klEps: 0.01, goldenTolerance: 1, ct, Distill);
+
+        Assert.Equal(RejectionReasons.KlTrustRegion, frozen.Rejection);
+        Assert.Null(outcome.Rejection);
+        Assert.True(outcome.Step >= TrustRegionSearch.MinStep, $"step {outcome.Step}");
+        Assert.True(outcome.Kl <= 0.01);
+        Assert.Equal(2, outcome.Model.MemberCount);
+    }
+
+    [Fact]
+    public void A_new_candidate_every_cycle_never_makes_a_mixture_of_more_than_two_models()
+    {
+        // Production as a three-model mixture (what an older version kept), then a new candidate of another concept every
+        // cycle: each cycle steps, within the bound, to at most two models.
         var third = new LightGbmTrainer().Fit(s_shape, Clusters.Generate([(0, 6), (6, 0)], perClass: 60, seed: 7));
         var production = TrainedModel.Mix([(s_production, 0.4), (s_candidate, 0.3), (third, 0.3)]);
-        var next = new MaxEntTrainer(l2: 0.1f).Fit(s_shape, Clusters.Generate([(3, 7), (3, -1)], perClass: 60, seed: 8));
+        var ct = TestContext.Current.CancellationToken;
 
         for (var i = 0; i < 5; i++)
         {
-            var outcome = TrustRegionSearch.Run(next, production, s_reference, s_golden, klEps: 0.01, goldenTolerance: 1, TestContext.Current.CancellationToken);
+            var next = new MaxEntTrainer(l2: 0.1f).Fit(s_shape, Clusters.Generate([(3 + i, 7), (3 - i, -1)], perClass: 60, seed: 8 + i));
+            var old = TrustRegionSearch.Score(production.Predictor, s_reference);
+            var outcome = TrustRegionSearch.Run(next, production, s_reference, s_golden, klEps: 0.01, goldenTolerance: 1, ct, Distill);
             Assert.Null(outcome.Rejection);
-            Assert.True(outcome.Step >= TrustRegionSearch.MinStep, $"step {outcome.Step}");
-            Assert.InRange(outcome.Model.MemberCount, 1, 3);
+            Assert.True(outcome.Step >= TrustRegionSearch.MinStep, $"cycle {i}: step {outcome.Step}");
+            Assert.InRange(outcome.Model.MemberCount, 1, 2);
+            Assert.InRange(Divergence.MeanKl(old, TrustRegionSearch.Score(outcome.Model.Predictor, s_reference)), 0, 0.01 + 1e-9);
             production = outcome.Model;
         }
     }
@@ -132,4 +158,7 @@ public sealed class TrustRegionSearchTests
         Assert.Throws<OperationCanceledException>(() =>
             TrustRegionSearch.Run(s_candidate, s_production, s_reference, s_golden, klEps: 0.01, goldenTolerance: 0.005, new CancellationToken(canceled: true)));
     }
+
+    private static IEnumerable<TrainedModel> Distill(TrainedModel mixture) =>
+        [Distillation.Fit(new MaxEntTrainer(l2: 0.1f), mixture, [.. s_old, .. s_new], s_reference, seed: 1)];
 }
