@@ -11,7 +11,6 @@ public sealed class RandomForestTrainer(int trees = 50) : IModelTrainer
 {
     public const int MaxClasses = 10;
     private const int Seed = 29;
-    private const string Complement = "Complement";
 
     public string Family => ModelFamilies.Forest;
 
@@ -33,9 +32,7 @@ public sealed class RandomForestTrainer(int trees = 50) : IModelTrainer
         var scored = forest.Transform(data);
         var calibrator = ml.BinaryClassification.Calibrators.Platt(labelColumnName: nameof(MlRow.Label)).Fit(scored);
         var calibrated = calibrator.Transform(scored);
-        var distribution = ml.Transforms.Expression(Complement, "p => 1 - p", "Probability")
-            .Append(ml.Transforms.Concatenate(nameof(MlScore.Score), Complement, "Probability"))
-            .Fit(calibrated);
+        var distribution = TrainingData.BinaryDistribution(ml).Fit(calibrated);
         return new TrainedModel(ml, forest.Append(calibrator).Append(distribution), data.Schema, shape, Name);
     }
 

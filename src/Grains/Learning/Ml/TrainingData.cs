@@ -5,6 +5,8 @@ namespace SelfDissonance.Learning.Ml;
 
 internal static class TrainingData
 {
+    private const string Complement = "Complement";
+
     public static IDataView Load(MLContext ml, ModelShape shape, IReadOnlyList<TrainingRow> rows)
     {
         Validate(shape, rows);
@@ -26,6 +28,14 @@ internal static class TrainingData
         var mlRows = rows.Select(r => new MlBinaryRow { Features = r.Features, Label = r.Label == 1, Weight = r.Weight });
         return ml.Data.LoadFromEnumerable(mlRows, schema);
     }
+
+    /// <summary>
+    /// Turns a binary model's calibrated "Probability" of class 1 into the class-probability vector [1 − p, p] that every
+    /// model of the learner outputs as its score.
+    /// </summary>
+    public static IEstimator<ITransformer> BinaryDistribution(MLContext ml) =>
+        ml.Transforms.Expression(Complement, "p => 1 - p", "Probability")
+            .Append(ml.Transforms.Concatenate(nameof(MlScore.Score), Complement, "Probability"));
 
     private static void Validate(ModelShape shape, IReadOnlyList<TrainingRow> rows)
     {
