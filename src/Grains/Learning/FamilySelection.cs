@@ -32,28 +32,11 @@ public static class FamilySelection
         var folds = Math.Min(MaxFolds, Math.Min(smallest, sample.Count / 2));
         folds = sample.Count > 600 ? Math.Min(folds, 3) : folds;
         var fold = AssignFolds(sample, folds, seed);
-
-        // Every (setting, fold) fit is independent: two learning threads take them from a shared counter, and each
-        // result goes to its own slot, so the scores are the same whichever thread fitted what.
-        var correct = new int[candidates.Count * folds];
-        var scored = new int[candidates.Count * folds];
-        var next = -1;
-        LearningThread.RunBeside(() =>
-        {
-            int job;
-            while ((job = Interlocked.Increment(ref next)) < correct.Length)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                (correct[job], scored[job]) = ScoreFold(candidates[job / folds], shape, sample, fold, job % folds);
-            }
-        });
-
         var scores = ImmutableArray.CreateBuilder<FamilyScore>(candidates.Count);
-        for (var c = 0; c < candidates.Count; c++)
+        foreach (var candidate in candidates)
         {
-            var right = correct.Skip(c * folds).Take(folds).Sum();
-            var total = scored.Skip(c * folds).Take(folds).Sum();
-            scores.Add(new FamilyScore(candidates[c].Name, candidates[c].Family, total == 0 ? 0 : (double)right / total));
+            cancellationToken.ThrowIfCancellationRequested();
+            scores.Add(new FamilyScore(candidate.Name, candidate.Family, CrossValidate(candidate, shape, sample, fold, folds)));
         }
 
         // Ties go to the earlier (cheaper) setting: the order of ModelFamilies.Candidates.
@@ -78,35 +61,41 @@ public static class FamilySelection
         return best ?? throw new InvalidOperationException("No model setting was eligible.");
     }
 
-    private static (int Correct, int Scored) ScoreFold(IModelTrainer trainer, ModelShape shape, List<TrainingRow> rows, int[] fold, int k)
+    private static double CrossValidate(IModelTrainer trainer, ModelShape shape, List<TrainingRow> rows, int[] fold, int folds)
     {
-        var train = new List<TrainingRow>(rows.Count);
-        var test = new List<TrainingRow>(rows.Count / 2 + 1);
-        for (var i = 0; i < rows.Count; i++)
-        {
-            (fold[i] == k ? test : train).Add(rows[i]);
-        }
-
-        TrainedModel model;
-        try
-        {
-            model = trainer.Fit(shape, train);
-        }
-        catch (Exception e) when (e is SingleClassException or InvalidOperationException or ArgumentOutOfRangeException)
-        {
-            // A setting that cannot fit this little data scores the fold as all wrong.
-            return (0, test.Count);
-        }
-
         var correct = 0;
+        var scored = 0;
         var p = new double[shape.Classes];
-        foreach (var row in test)
+        for (var k = 0; k < folds; k++)
         {
-            model.Predictor.Predict(row.Features, p);
-            correct += Divergence.ArgMax(p) == row.Label ? 1 : 0;
+            var train = new List<TrainingRow>(rows.Count);
+            var test = new List<TrainingRow>(rows.Count / folds + 1);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                (fold[i] == k ? test : train).Add(rows[i]);
+            }
+
+            TrainedModel model;
+            try
+            {
+                model = trainer.Fit(shape, train);
+            }
+            catch (Exception e) when (e is SingleClassException or InvalidOperationException or ArgumentOutOfRangeException)
+            {
+                // A setting that cannot fit this little data scores the fold as all wrong.
+                scored += test.Count;
+                continue;
+            }
+
+            foreach (var row in test)
+            {
+                model.Predictor.Predict(row.Features, p);
+                correct += Divergence.ArgMax(p) == row.Label ? 1 : 0;
+                scored++;
+            }
         }
 
-        return (correct, test.Count);
+        return scored == 0 ? 0 : (double)correct / scored;
     }
 
     /// <summary>At most <see cref="MaxRows"/> rows, each class keeping its share (and at least its first two rows).</summary>

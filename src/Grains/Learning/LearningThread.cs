@@ -42,52 +42,6 @@ internal static class LearningThread
         return abandonOn.CanBeCanceled ? done.Task.WaitAsync(abandonOn) : done.Task;
     }
 
-    /// <summary>
-    /// Runs <paramref name="work"/> on the calling thread and, on a machine with more than one core, at the same time on
-    /// one more learning thread (lowered priority too); returns when both are done, rethrowing the first failure. The work
-    /// takes its items from a shared counter, so what it computes does not depend on which thread takes which item.
-    /// </summary>
-    public static void RunBeside(Action work)
-    {
-        if (Environment.ProcessorCount < 2)
-        {
-            work();
-            return;
-        }
-
-        Exception? helperFailure = null;
-        var helper = new Thread(() =>
-        {
-            LowerPriority();
-            try
-            {
-                work();
-            }
-            catch (Exception e)
-            {
-                helperFailure = e;
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "sd-learning",
-        };
-        helper.Start();
-        try
-        {
-            work();
-        }
-        finally
-        {
-            helper.Join();
-        }
-
-        if (helperFailure is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(helperFailure);
-        }
-    }
-
     private static void LowerPriority()
     {
         if (OperatingSystem.IsLinux())
