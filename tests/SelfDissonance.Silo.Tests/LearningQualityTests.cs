@@ -57,17 +57,18 @@ public sealed class LearningQualityTests(GatewayFixture fixture, ITestOutputHelp
         output.WriteLine($"{dataset}: golden {start:P1} -> {end:P1} over {stream.Count} episodes");
         Assert.True(end > start, $"golden accuracy {start:P1} -> {end:P1}: nothing was learned");
         Assert.DoesNotContain(cycles, c => c.Proposer?.Reasons.Contains("kl_trust_region") == true);
-        await AssertSettingsChosenAgainAsDataGrowsAsync(task, bootstrap.Count);
-        await AssertNoVersionRunsMoreThanTwoModelsAsync(task);
+        var history = await (await fixture.Http.GetAsync($"/v1/tasks/{task}/cycles?limit=200", Ct)).ReadAsync<CyclesResponse>();
+        Assert.Null(history.Next);
+        AssertSettingsChosenAgainAsDataGrows(history, bootstrap.Count);
+        AssertNoVersionRunsMoreThanTwoModels(history);
     }
 
     /// <summary>
     /// However many bounded steps the stream took, no version of either role runs more than two models per prediction
     /// (a step from a mixture starts from one model distilled from it, or from one of its members).
     /// </summary>
-    private async Task AssertNoVersionRunsMoreThanTwoModelsAsync(string task)
+    private static void AssertNoVersionRunsMoreThanTwoModels(CyclesResponse history)
     {
-        var history = await (await fixture.Http.GetAsync($"/v1/tasks/{task}/cycles?limit=200", Ct)).ReadAsync<CyclesResponse>();
         var reports = history.Cycles.SelectMany(c => new[] { c.Proposer, c.Critic }).OfType<CandidateResponse>().ToList();
         Assert.Contains(reports, r => r.Members == 2);
         Assert.All(reports, r => Assert.InRange(r.Members, 0, 2));
@@ -77,10 +78,8 @@ public sealed class LearningQualityTests(GatewayFixture fixture, ITestOutputHelp
     /// Every cycle of the history (those the learner ran on its own too) chose the model settings again exactly when its
     /// labeled rows had doubled, and grown by at least 32, since the last choice (the bootstrap's first).
     /// </summary>
-    private async Task AssertSettingsChosenAgainAsDataGrowsAsync(string task, int bootstrapRows)
+    private void AssertSettingsChosenAgainAsDataGrows(CyclesResponse history, int bootstrapRows)
     {
-        var history = await (await fixture.Http.GetAsync($"/v1/tasks/{task}/cycles?limit=200", Ct)).ReadAsync<CyclesResponse>();
-        Assert.Null(history.Next);
         var lastChoice = bootstrapRows;
         var chosenAgain = 0;
         foreach (var cycle in history.Cycles.OrderBy(c => c.Cycle))

@@ -30,6 +30,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["SelfDissonance:DataDirectory"] = dataDirectory,
         // Cycles run on minBatch or on demand here; the timer trigger is tested on a gateway host with a short interval.
         ["SelfDissonance:Learning:CycleInterval"] = "00:10:00",
+        // Test silos start often and side by side: the warm-up's seconds of CPU would only slow them (LearningWarmUpTests).
+        ["SelfDissonance:Learning:WarmUp"] = "false",
         // Tests here stream flipped labels and count versions: a drift alarm's own cycle would add one (DriftTests and
         // the learning benchmark's moons-drift cover drift).
         ["SelfDissonance:Learning:DriftThreshold"] = "0",

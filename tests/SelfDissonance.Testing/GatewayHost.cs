@@ -53,6 +53,8 @@ public sealed class GatewayHost : IAsyncDisposable
             ["SelfDissonance:Silo:GatewayPort"] = GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["SelfDissonance:Silo:ClusterId"] = ClusterId,
             ["SelfDissonance:Learning:CycleInterval"] = "00:00:02",
+            // Test silos start often and side by side: the warm-up's seconds of CPU would only slow them (LearningWarmUpTests).
+            ["SelfDissonance:Learning:WarmUp"] = "false",
             ["SelfDissonance:Runtime:CounterFlushInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
             ["SD_ADMIN_KEY"] = TestKeys.Admin,

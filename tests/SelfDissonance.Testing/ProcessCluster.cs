@@ -37,6 +37,8 @@ public sealed class ProcessCluster : IAsyncDisposable
             ["SelfDissonance__Blob__Container"] = ClusterId,
             ["SelfDissonance__DataDirectory"] = Path.Combine(Path.GetTempPath(), ClusterId),
             ["SelfDissonance__Learning__CycleInterval"] = "00:00:02",
+            // Silos restart often in these tests: the warm-up's seconds of CPU would only slow them (LearningWarmUpTests).
+            ["SelfDissonance__Learning__WarmUp"] = "false",
             ["SelfDissonance__Runtime__CounterFlushInterval"] = "00:00:00.200",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__SelfDissonance"] = "Information",

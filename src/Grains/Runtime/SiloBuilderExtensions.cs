@@ -32,6 +32,7 @@ public static class SiloBuilderExtensions
             services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = runtime.FinishReminderPeriod);
         }
 
+        services.AddHostedService<Learning.LearningWarmUpService>();
         services.AddSingleton<ModelLoader>();
         services.AddSingleton<TaskRuntimeCache>();
         services.AddSingleton<SiloCounters>();

@@ -25,6 +25,8 @@ public static class SelfDissonanceMetrics
     public static readonly Histogram<double> LearningCycleDuration = Meter.CreateHistogram<double>("sd.learning.cycle.duration", "s", "Duration of learning cycles.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60] });
 
+    public static readonly Histogram<double> LearningWarmUpDuration = Meter.CreateHistogram<double>("sd.learning.warmup.duration", "s", "Duration of the learning warm-up a silo runs after it starts.");
+
     public static readonly Counter<long> Promotions = Meter.CreateCounter<long>("sd.models.promotions", "{version}", "Versions promoted, by task and role.");
 
     public static readonly Counter<long> Rollbacks = Meter.CreateCounter<long>("sd.models.rollbacks", "{version}", "Rollbacks, by task, role and trigger (manual or auto).");
