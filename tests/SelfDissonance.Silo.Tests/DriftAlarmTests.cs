@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 using SelfDissonance.Client;
@@ -153,11 +152,6 @@ public sealed class DriftAlarmTests(ITestOutputHelper output)
         await (await http.GetAsync($"/v1/tasks/{TaskId}/cycles", Ct)).ReadAsync<CyclesResponse>();
 
     /// <summary>The task's sd_learning_drift_total in the Prometheus scrape (0 when the series is absent).</summary>
-    private static async Task<double> PrometheusDriftAsync(HttpClient http)
-    {
-        var text = await (await http.GetAsync("/metrics", Ct)).EnsureSuccessStatusCode().Content.ReadAsStringAsync(Ct);
-        return text.Split('\n')
-            .Where(l => l.StartsWith("sd_learning_drift_total{", StringComparison.Ordinal) && l.Contains($"task=\"{TaskId}\"", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
-    }
+    private static Task<double> PrometheusDriftAsync(HttpClient http) =>
+        PrometheusScrape.SumAsync(http, "sd_learning_drift_total", $"task=\"{TaskId}\"");
 }

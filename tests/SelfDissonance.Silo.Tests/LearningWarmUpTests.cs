@@ -1,6 +1,4 @@
-using System.Globalization;
 using SelfDissonance.Testing;
-using static SelfDissonance.Testing.Api;
 
 namespace SelfDissonance.Silo.Tests;
 
@@ -16,18 +14,9 @@ public sealed class LearningWarmUpTests
         await using var host = new GatewayHost(new() { ["SelfDissonance:Learning:WarmUp"] = "true" });
         await host.StartAsync();
 
-        var count = await Eventually.ReturnsAsync(() => WarmUpsAsync(host.Http), v => v >= 1, TimeSpan.FromSeconds(60), "sd_learning_warmup_duration_seconds_count");
+        const string Series = "sd_learning_warmup_duration_seconds_count";
+        var count = await Eventually.ReturnsAsync(() => PrometheusScrape.SumAsync(host.Http, Series), v => v >= 1, TimeSpan.FromSeconds(60), Series);
 
         Assert.Equal(1, count);
-    }
-
-    /// <summary>The histogram's count in the Prometheus scrape (0 when the series is absent).</summary>
-    private static async Task<double> WarmUpsAsync(HttpClient http)
-    {
-        const string Series = "sd_learning_warmup_duration_seconds_count";
-        var text = await (await http.GetAsync("/metrics", Ct)).EnsureSuccessStatusCode().Content.ReadAsStringAsync(Ct);
-        return text.Split('\n')
-            .Where(l => l.StartsWith(Series, StringComparison.Ordinal))
-            .Sum(l => double.Parse((l.Contains('}') ? l[(l.LastIndexOf('}') + 1)..] : l[Series.Length..]).Trim().Split(' ')[0], CultureInfo.InvariantCulture));
     }
 }

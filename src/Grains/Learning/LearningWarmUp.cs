@@ -7,8 +7,8 @@ namespace SelfDissonance.Learning;
 /// <summary>
 /// Runs every part of a learning cycle on made-up rows: the cross-validated choice among every setting, fits, the
 /// trust-region search from a mixture production with distillation, serialization and loading. ML.NET is compiled by the
-/// JIT as it first runs, and code is recompiled optimized only after enough calls: a silo's first real cycle took more
-/// than twice the time and CPU of the same cycle once warm. Done three times, a second apart, so that the later passes
+/// JIT as it first runs, and code is recompiled optimized only after enough calls: a silo's first real cycle took about
+/// twice the time and CPU of the same cycle once warm. Done three times, a second apart, so that the later passes
 /// run after the runtime's call counting has started and the hot code is optimized before any task's first cycle.
 /// </summary>
 public static class LearningWarmUp
@@ -25,6 +25,10 @@ public static class LearningWarmUp
         var clock = Stopwatch.StartNew();
         var fitted = new SortedSet<string>(StringComparer.Ordinal);
         var steps = 0;
+        var shape = Shape;
+        var rows = Rows(shape, 660, Seed);
+        var reference = Rows(shape, 120, Seed + 1).Select(r => r.Features).ToList();
+        var golden = Rows(shape, 60, Seed + 2).Select(r => (r.Features, r.Label)).ToList();
         for (var pass = 0; pass < Passes; pass++)
         {
             if (pass > 0)
@@ -33,10 +37,6 @@ public static class LearningWarmUp
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            var shape = Shape;
-            var rows = Rows(shape, 660, Seed);
-            var reference = Rows(shape, 120, Seed + 1).Select(r => r.Features).ToList();
-            var golden = Rows(shape, 60, Seed + 2).Select(r => (r.Features, r.Label)).ToList();
 
             var choice = FamilySelection.Select(shape, rows, Seed, cancellationToken);
             fitted.UnionWith(choice.Scores.Select(s => s.Name));

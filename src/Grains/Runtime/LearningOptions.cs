@@ -64,9 +64,9 @@ public sealed class LearningOptions
     public double PreDriftWeight { get; set; } = 0.25;
 
     /// <summary>
-    /// Whether the silo runs every part of a learning cycle once on made-up rows after it starts (a few seconds of one
-    /// core at low priority), so that a task's first real cycle does not pay for compiling the learning code: cold, a
-    /// 10,000-row cycle took more than twice its warm time and CPU.
+    /// Whether the silo runs every part of a learning cycle on made-up rows after it starts (three passes; a few seconds
+    /// of one core at low priority), so that a task's first real cycle does not pay for compiling the learning code:
+    /// cold, a 10,000-row cycle took about twice its warm time and CPU.
     /// </summary>
     public bool WarmUp { get; set; } = true;
 
