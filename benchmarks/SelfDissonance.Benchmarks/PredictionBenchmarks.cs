@@ -4,9 +4,10 @@ using SelfDissonance.Learning.Ml;
 namespace SelfDissonance.Benchmarks;
 
 /// <summary>
-/// One prediction of each role's model as served (pooled PredictionEngines, normalized distribution), and a batch of
-/// 1,000 rows as /predict runs it. The mixture is the most a trust-region step promotes: two LightGBM members (the
-/// costliest family per prediction), against the single LightGBM proposer served before the learning rework.
+/// One prediction of each role's model as served (tree models from their scorers, other models through pooled
+/// PredictionEngines; a normalized distribution), and a batch of 1,000 rows as /predict runs it. The mixture is the most
+/// a trust-region step promotes: two LightGBM members (the costliest family per prediction), against the single
+/// LightGBM proposer served before the learning rework, which ran on ML.NET's engine (the *OnEngine rows).
 /// </summary>
 [MemoryDiagnoser]
 public class PredictionBenchmarks
@@ -15,6 +16,8 @@ public class PredictionBenchmarks
     private ModelPredictor _critic = null!;
     private ModelPredictor _maxEnt = null!;
     private ModelPredictor _mixtureOfTwo = null!;
+    private ModelPredictor _proposerOnEngine = null!;
+    private ModelPredictor _criticOnEngine = null!;
     private float[][] _inputs = [];
     private double[] _probabilities = new double[2];
 
@@ -23,8 +26,12 @@ public class PredictionBenchmarks
     {
         var rows = TwoMoonsRows.Generate(2_000, 1);
         var training = TwoMoonsRows.Training(rows);
-        _proposer = new LightGbmTrainer().Fit(TwoMoonsRows.Shape, training).Predictor;
-        _critic = new RandomForestTrainer().Fit(TwoMoonsRows.Shape, training).Predictor;
+        var proposer = new LightGbmTrainer().Fit(TwoMoonsRows.Shape, training);
+        var critic = new RandomForestTrainer().Fit(TwoMoonsRows.Shape, training);
+        _proposer = proposer.Predictor;
+        _critic = critic.Predictor;
+        _proposerOnEngine = proposer.EnginePredictor();
+        _criticOnEngine = critic.EnginePredictor();
         _maxEnt = new MaxEntTrainer().Fit(TwoMoonsRows.Shape, training).Predictor;
         var members = Enumerable.Range(0, 2)
             .Select(i => new LightGbmTrainer().Fit(TwoMoonsRows.Shape, TwoMoonsRows.Training(TwoMoonsRows.Generate(2_000, 10 + i))))
@@ -45,6 +52,20 @@ public class PredictionBenchmarks
     public double Critic()
     {
         _critic.Predict(_inputs[0], _probabilities);
+        return _probabilities[0];
+    }
+
+    [Benchmark(Baseline = true)]
+    public double ProposerOnEngine()
+    {
+        _proposerOnEngine.Predict(_inputs[0], _probabilities);
+        return _probabilities[0];
+    }
+
+    [Benchmark]
+    public double CriticOnEngine()
+    {
+        _criticOnEngine.Predict(_inputs[0], _probabilities);
         return _probabilities[0];
     }
 

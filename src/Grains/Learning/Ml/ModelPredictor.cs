@@ -4,24 +4,31 @@ using Microsoft.ML;
 namespace SelfDissonance.Learning.Ml;
 
 /// <summary>
-/// Predicts class distributions. ML.NET's PredictionEngine is not thread-safe, so engines (with their reusable input
-/// and output objects) are pooled: one per concurrent caller, none created per request.
+/// Predicts class distributions. A tree model is scored by its <see cref="TreeEnsembleScorer"/> (thread-safe, no
+/// allocation); any other model by ML.NET's PredictionEngine, which is not thread-safe, so engines (with their reusable
+/// input and output objects) are pooled: one per concurrent caller, none created per request.
 /// </summary>
 public sealed class ModelPredictor
 {
     private readonly ObjectPool<Worker>[] _pools;
+    private readonly TreeEnsembleScorer?[] _scorers;
     private readonly double[] _weights;
     private readonly ModelShape _shape;
 
-    internal ModelPredictor(IReadOnlyList<ModelMember> members, ModelShape shape)
+    /// <summary>Pools an engine per member, and makes tree members' scorers unless <paramref name="compile"/> is false (tests compare the two paths).</summary>
+    internal ModelPredictor(IReadOnlyList<ModelMember> members, ModelShape shape, bool compile = true)
     {
         _shape = shape;
         var schema = MlRow.Schema(shape);
         _pools = [.. members.Select(m => new DefaultObjectPool<Worker>(new WorkerPolicy(m.Ml, m.Transformer, schema), Environment.ProcessorCount * 4))];
+        _scorers = [.. members.Select((m, i) => compile ? TreeEnsembleScorer.TryCreate(m.Transformer, shape, x => EngineScores(i, x)) : null)];
         _weights = [.. members.Select(m => m.Weight)];
     }
 
     public int Classes => _shape.Classes;
+
+    /// <summary>How many members are scored without ML.NET's engine (every tree model, once its scorer matched ML.NET).</summary>
+    public int CompiledMembers => _scorers.Count(s => s is not null);
 
     /// <summary>Writes the class distribution of <paramref name="features"/> (task order) into <paramref name="probabilities"/>.</summary>
     public void Predict(float[] features, Span<double> probabilities)
@@ -57,6 +64,15 @@ public sealed class ModelPredictor
 
     private void PredictMember(int member, float[] features, Span<double> probabilities)
     {
+        // Rows reach a model with finite features (FeatureGuard); ML.NET's own handling of a missing value is left to it.
+        if (_scorers[member] is { } scorer && AllFinite(features))
+        {
+            Span<float> scores = scorer.Classes <= 64 ? stackalloc float[scorer.Classes] : new float[scorer.Classes];
+            scorer.Score(features, scores);
+            Normalize(scores, probabilities);
+            return;
+        }
+
         var pool = _pools[member];
         var worker = pool.Get();
         try
@@ -64,6 +80,36 @@ public sealed class ModelPredictor
             worker.Input.Features = features;
             worker.Engine.Predict(worker.Input, ref worker.Output);
             Normalize(worker.Output.Score, probabilities);
+        }
+        finally
+        {
+            worker.Input.Features = [];
+            pool.Return(worker);
+        }
+    }
+
+    private static bool AllFinite(float[] features)
+    {
+        foreach (var v in features)
+        {
+            if (!float.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private float[] EngineScores(int member, float[] features)
+    {
+        var pool = _pools[member];
+        var worker = pool.Get();
+        try
+        {
+            worker.Input.Features = features;
+            worker.Engine.Predict(worker.Input, ref worker.Output);
+            return [.. worker.Output.Score];
         }
         finally
         {

@@ -49,6 +49,9 @@ public sealed class TrainedModel
     /// <summary>Thread-safe predictions (a pool of prediction engines per member; ML.NET's engine is not thread-safe).</summary>
     public ModelPredictor Predictor => _predictor ??= new ModelPredictor(_members, Shape);
 
+    /// <summary>A predictor that runs every member through ML.NET's engine, as every model ran before <see cref="TreeEnsembleScorer"/>.</summary>
+    internal ModelPredictor EnginePredictor() => new(_members, Shape, compile: false);
+
     /// <summary>
     /// Σ wᵢ·partᵢ, with mixtures flattened into their members and weights renormalized; parts with weight 0 are left out
     /// and members shared by two parts (the same fitted model) are merged.
