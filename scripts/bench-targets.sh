@@ -82,10 +82,17 @@ for _ in $(seq 30); do
 done
 # The garbage collector's pauses stop serving threads too: their count and time across the window say how much of the
 # p99 is the cycle's allocations rather than its CPU.
-gc_stats() { curl -fsS -H "X-Api-Key: $SD_API_KEY" "$url/metrics" | awk '/^dotnet_gc_pause_time_seconds_total/ {p=$2} /^dotnet_gc_collections_total/ {c+=$2} END {printf "%s %s", p, c}'; }
-gc_window() { # since: "pause count" before
-  read -r p1 c1 <<<"$(gc_stats)"; set -- $1
-  awk -v p0="$1" -v p1="$p1" -v c0="$2" -v c1="$c1" 'BEGIN {printf "  garbage collections in that window: %d, paused %.0f ms\n", c1 - c0, (p1 - p0) * 1000}'
+# Pause time, then collections in all and of each generation (the last collection's generation is what a pause holds).
+gc_stats() {
+  curl -fsS -H "X-Api-Key: $SD_API_KEY" "$url/metrics" | awk '
+    /^dotnet_gc_pause_time_seconds_total/ {p=$2}
+    /^dotnet_gc_collections_total/ {c+=$NF; if ($0 ~ /gen0/) g0+=$NF; else if ($0 ~ /gen1/) g1+=$NF; else if ($0 ~ /gen2/) g2+=$NF}
+    END {printf "%s %d %d %d %d", p, c, g0, g1, g2}'
+}
+gc_window() { # since: "pause count gen0 gen1 gen2" before
+  read -r p1 c1 a1 b1 d1 <<<"$(gc_stats)"; set -- $1
+  awk -v p0="$1" -v p1="$p1" -v c0="$2" -v c1="$c1" -v a0="$3" -v a1="$a1" -v b0="$4" -v b1="$b1" -v d0="$5" -v d1="$d1" \
+    'BEGIN {printf "  garbage collections in that window: %d (gen0 %d, gen1 %d, gen2 %d), paused %.0f ms\n", c1 - c0, a1 - a0, b1 - b0, d1 - d0, (p1 - p0) * 1000}'
 }
 # The load generator shares the two cores: without its thread pool's spin-waiting (which a profile of it at this rate
 # showed as most of its CPU) it takes about a quarter of a core instead of 0.4-0.9 (measured from /proc while the cycle ran).
