@@ -21,7 +21,7 @@ public sealed class ModelPredictor
         _shape = shape;
         var schema = MlRow.Schema(shape);
         _pools = [.. members.Select(m => new DefaultObjectPool<Worker>(new WorkerPolicy(m.Ml, m.Transformer, schema), Environment.ProcessorCount * 4))];
-        _scorers = [.. members.Select((m, i) => compile ? TreeEnsembleScorer.TryCreate(m.Transformer, shape, x => EngineScores(i, x)) : null)];
+        _scorers = [.. members.Select((m, i) => compile ? TreeEnsembleScorer.TryCreate(m.Transformer, shape, x => PredictOnEngine(i, x)) : null)];
         _weights = [.. members.Select(m => m.Weight)];
     }
 
@@ -73,6 +73,18 @@ public sealed class ModelPredictor
             return;
         }
 
+        PredictOnEngine(member, features, probabilities);
+    }
+
+    private double[] PredictOnEngine(int member, float[] features)
+    {
+        var probabilities = new double[_shape.Classes];
+        PredictOnEngine(member, features, probabilities);
+        return probabilities;
+    }
+
+    private void PredictOnEngine(int member, float[] features, Span<double> probabilities)
+    {
         var pool = _pools[member];
         var worker = pool.Get();
         try
@@ -99,23 +111,6 @@ public sealed class ModelPredictor
         }
 
         return true;
-    }
-
-    private float[] EngineScores(int member, float[] features)
-    {
-        var pool = _pools[member];
-        var worker = pool.Get();
-        try
-        {
-            worker.Input.Features = features;
-            worker.Engine.Predict(worker.Input, ref worker.Output);
-            return [.. worker.Output.Score];
-        }
-        finally
-        {
-            worker.Input.Features = [];
-            pool.Return(worker);
-        }
     }
 
     public double[] Predict(float[] features)

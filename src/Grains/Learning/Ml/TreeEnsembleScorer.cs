@@ -46,9 +46,10 @@ internal sealed class TreeEnsembleScorer
 
     /// <summary>
     /// The scorer for <paramref name="transformer"/>, or null when it is not a tree model this class reads, or when on
-    /// probe rows its scores differ from <paramref name="reference"/> (ML.NET's own) by more than <see cref="Tolerance"/>.
+    /// probe rows the distribution it serves differs from <paramref name="reference"/> (ML.NET's engine, normalized the
+    /// same way by <see cref="ModelPredictor.Normalize"/>) by more than <see cref="Tolerance"/>.
     /// </summary>
-    public static TreeEnsembleScorer? TryCreate(ITransformer transformer, ModelShape shape, Func<float[], float[]> reference)
+    public static TreeEnsembleScorer? TryCreate(ITransformer transformer, ModelShape shape, Func<float[], double[]> reference)
     {
         TreeEnsembleScorer? scorer;
         try
@@ -60,7 +61,7 @@ internal sealed class TreeEnsembleScorer
             return null;
         }
 
-        return scorer is not null && scorer.Matches(reference, shape.Features) ? scorer : null;
+        return scorer is not null && scorer.Matches(reference, shape) ? scorer : null;
     }
 
     /// <summary>Writes the class scores (what ML.NET's engine returns as Score) of <paramref name="features"/>; all must be finite.</summary>
@@ -135,7 +136,7 @@ internal sealed class TreeEnsembleScorer
             }
 
             // LightGBM's classes are a softmax of the raw tree sums (its calibrators go unused); the forest's classes are
-            // each forest's Platt-calibrated probability (normalized by the caller).
+            // each forest's Platt-calibrated probability, normalized over the classes.
             (var ensemble, var isSoftmax) = calibrated.SubModel switch
             {
                 Microsoft.ML.Trainers.LightGbm.LightGbmBinaryModelParameters lightGbm => (Trees(lightGbm.TrainedTreeEnsemble), true),
@@ -161,8 +162,7 @@ internal sealed class TreeEnsembleScorer
             classTrees.Add(roots.Count);
         }
 
-        var formula = impl!.GetType().GetProperty("OutputFormula", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)?.GetValue(impl)
-            ?? impl.GetType().GetField("OutputFormula", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)?.GetValue(impl);
+        var formula = impl!.GetType().GetField("OutputFormula", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)?.GetValue(impl);
         if (formula?.ToString() != (softmax ? "Softmax" : "ProbabilityNormalization"))
         {
             return null;
@@ -201,10 +201,11 @@ internal sealed class TreeEnsembleScorer
 
     /// <summary>
     /// Probe rows on and beside the split thresholds (the comparisons a walk can get wrong) and away from them, seeded;
-    /// the scores must match ML.NET's.
+    /// the distributions must match ML.NET's.
     /// </summary>
-    private bool Matches(Func<float[], float[]> reference, int features)
+    private bool Matches(Func<float[], double[]> reference, ModelShape shape)
     {
+        var features = shape.Features;
         var thresholds = new List<float>[features];
         for (var f = 0; f < features; f++)
         {
@@ -217,7 +218,8 @@ internal sealed class TreeEnsembleScorer
         }
 
         var random = new Random(7);
-        var ours = new float[Classes];
+        var scores = new float[Classes];
+        var ours = new double[shape.Classes];
         for (var r = 0; r < ProbeRows; r++)
         {
             var x = new float[features];
@@ -234,12 +236,8 @@ internal sealed class TreeEnsembleScorer
             }
 
             var theirs = reference(x);
-            Score(x, ours);
-            if (theirs.Length != ours.Length)
-            {
-                return false;
-            }
-
+            Score(x, scores);
+            ModelPredictor.Normalize(scores, ours);
             for (var k = 0; k < ours.Length; k++)
             {
                 if (!(Math.Abs(theirs[k] - ours[k]) <= Tolerance))
