@@ -16,7 +16,15 @@ public static class FamilySelection
 
     private const int MaxFolds = 5;
 
-    public static FamilyChoice Select(ModelShape shape, IReadOnlyList<TrainingRow> labeled, int seed, CancellationToken cancellationToken = default)
+    public static FamilyChoice Select(ModelShape shape, IReadOnlyList<TrainingRow> labeled, int seed, CancellationToken cancellationToken = default) =>
+        Select(shape, labeled, seed, parallelism: 1, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Select(ModelShape, IReadOnlyList{TrainingRow}, int, CancellationToken)"/>, with the fold fits spread
+    /// over <paramref name="parallelism"/> threads: the calling one and threads it starts, which inherit its priority (the
+    /// learning worker's lowest one). Every fit is seeded and scored alone, so the scores do not depend on it.
+    /// </summary>
+    public static FamilyChoice Select(ModelShape shape, IReadOnlyList<TrainingRow> labeled, int seed, int parallelism, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         var candidates = ModelFamilies.Candidates(shape);
@@ -32,11 +40,19 @@ public static class FamilySelection
         var folds = Math.Min(MaxFolds, Math.Min(smallest, sample.Count / 2));
         folds = sample.Count > 600 ? Math.Min(folds, 3) : folds;
         var fold = AssignFolds(sample, folds, seed);
+        var results = FitFolds(candidates, shape, sample, fold, folds, parallelism, cancellationToken);
         var scores = ImmutableArray.CreateBuilder<FamilyScore>(candidates.Count);
-        foreach (var candidate in candidates)
+        for (var c = 0; c < candidates.Count; c++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            scores.Add(new FamilyScore(candidate.Name, candidate.Family, CrossValidate(candidate, shape, sample, fold, folds)));
+            var correct = 0;
+            var scored = 0;
+            foreach (var r in results.AsSpan(c * folds, folds))
+            {
+                correct += r.Correct;
+                scored += r.Scored;
+            }
+
+            scores.Add(new FamilyScore(candidates[c].Name, candidates[c].Family, scored == 0 ? 0 : (double)correct / scored));
         }
 
         // Ties go to the earlier (cheaper) setting: the order of ModelFamilies.Candidates.
@@ -61,41 +77,74 @@ public static class FamilySelection
         return best ?? throw new InvalidOperationException("No model setting was eligible.");
     }
 
-    private static double CrossValidate(IModelTrainer trainer, ModelShape shape, List<TrainingRow> rows, int[] fold, int folds)
+    /// <summary>
+    /// Every (setting, fold) fit, at index setting × folds + fold. The costliest settings (last in the candidates' order)
+    /// are dealt first, so that no thread is left with one long fit at the end.
+    /// </summary>
+    private static (int Correct, int Scored)[] FitFolds(IReadOnlyList<IModelTrainer> candidates, ModelShape shape, List<TrainingRow> rows, int[] fold, int folds, int parallelism, CancellationToken cancellationToken)
     {
-        var correct = 0;
-        var scored = 0;
-        var p = new double[shape.Classes];
-        for (var k = 0; k < folds; k++)
+        var results = new (int Correct, int Scored)[candidates.Count * folds];
+        var next = results.Length;
+        Exception? failure = null;
+        void Work()
         {
-            var train = new List<TrainingRow>(rows.Count);
-            var test = new List<TrainingRow>(rows.Count / folds + 1);
-            for (var i = 0; i < rows.Count; i++)
-            {
-                (fold[i] == k ? test : train).Add(rows[i]);
-            }
-
-            TrainedModel model;
             try
             {
-                model = trainer.Fit(shape, train);
+                for (var i = Interlocked.Decrement(ref next); i >= 0 && failure is null; i = Interlocked.Decrement(ref next))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    results[i] = CrossValidateFold(candidates[i / folds], shape, rows, fold, i % folds);
+                }
             }
-            catch (Exception e) when (e is SingleClassException or InvalidOperationException or ArgumentOutOfRangeException)
+            catch (Exception e)
             {
-                // A setting that cannot fit this little data scores the fold as all wrong.
-                scored += test.Count;
-                continue;
-            }
-
-            foreach (var row in test)
-            {
-                model.Predictor.Predict(row.Features, p);
-                correct += Divergence.ArgMax(p) == row.Label ? 1 : 0;
-                scored++;
+                Interlocked.CompareExchange(ref failure, e, null);
             }
         }
 
-        return scored == 0 ? 0 : (double)correct / scored;
+        var helpers = Enumerable.Range(1, Math.Clamp(parallelism, 1, results.Length) - 1)
+            .Select(_ => new Thread(Work) { IsBackground = true, Name = "sd-learning-cv" })
+            .ToList();
+        helpers.ForEach(t => t.Start());
+        Work();
+        helpers.ForEach(t => t.Join());
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        return results;
+    }
+
+    private static (int Correct, int Scored) CrossValidateFold(IModelTrainer trainer, ModelShape shape, List<TrainingRow> rows, int[] fold, int k)
+    {
+        var train = new List<TrainingRow>(rows.Count);
+        var test = new List<TrainingRow>(rows.Count / 2 + 1);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            (fold[i] == k ? test : train).Add(rows[i]);
+        }
+
+        TrainedModel model;
+        try
+        {
+            model = trainer.Fit(shape, train);
+        }
+        catch (Exception e) when (e is SingleClassException or InvalidOperationException or ArgumentOutOfRangeException)
+        {
+            // A setting that cannot fit this little data scores the fold as all wrong.
+            return (0, test.Count);
+        }
+
+        var correct = 0;
+        var p = new double[shape.Classes];
+        foreach (var row in test)
+        {
+            model.Predictor.Predict(row.Features, p);
+            correct += Divergence.ArgMax(p) == row.Label ? 1 : 0;
+        }
+
+        return (correct, test.Count);
     }
 
     /// <summary>At most <see cref="MaxRows"/> rows, each class keeping its share (and at least its first two rows).</summary>

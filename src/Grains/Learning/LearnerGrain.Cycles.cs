@@ -265,7 +265,7 @@ public sealed partial class LearnerGrain
             return (proposer ?? defaults.Proposer, critic ?? defaults.Critic, null);
         }
 
-        var choice = await LearningThread.RunAsync(() => FamilySelection.Select(shape, input.Labeled, SelectionSeed, lifetime.ApplicationStopping), lifetime.ApplicationStopping);
+        var choice = await LearningThread.RunAsync(() => fits.Select(shape, input.Labeled, SelectionSeed, lifetime.ApplicationStopping), lifetime.ApplicationStopping);
         LogSelected(logger, TaskId, choice.Proposer.Name, choice.ScoreOf(choice.Proposer), choice.Critic.Name, choice.ScoreOf(choice.Critic), choice.Rows, choice.Folds, choice.Duration.TotalMilliseconds);
         return (choice.Proposer, choice.Critic, choice);
     }
@@ -296,7 +296,7 @@ public sealed partial class LearnerGrain
             {
                 // A stopping silo does not wait for this: the wait ends at once and the rows stay pending (journal).
                 lifetime.ApplicationStopping.ThrowIfCancellationRequested();
-                var candidate = trainer.Fit(shape, rows);
+                var candidate = fits.Trainer(trainer).Fit(shape, rows);
                 return TrustRegionSearch.Run(
                     candidate,
                     production?.Model,
@@ -305,7 +305,7 @@ public sealed partial class LearnerGrain
                     policy.KlEps,
                     policy.GoldenTolerance,
                     lifetime.ApplicationStopping,
-                    mixture => Distillation.TrainersFor(mixture, trainer).Select(t => Distillation.Fit(t, mixture, rows, reference, SelectionSeed)));
+                    mixture => Distillation.TrainersFor(mixture, trainer).Select(t => Distillation.Fit(fits.Trainer(t), mixture, rows, reference, SelectionSeed)));
             }, lifetime.ApplicationStopping);
         }
         catch (SingleClassException)

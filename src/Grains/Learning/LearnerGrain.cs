@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using Orleans.Streams.Core;
+using SelfDissonance.Learning.Fits;
 using SelfDissonance.Learning.Journal;
 using SelfDissonance.Learning.Ml;
 using SelfDissonance.Models;
@@ -29,6 +30,7 @@ public sealed partial class LearnerGrain(
     ILearnerJournalStore journals,
     IArtifactStore store,
     ModelLoader loader,
+    IFitHost fits,
     TaskRuntimeCache cache,
     IOptions<LearningOptions> options,
     TimeProvider time,
@@ -197,8 +199,8 @@ public sealed partial class LearnerGrain(
         {
             (choice, proposer, critic) = await LearningThread.RunAsync(() =>
             {
-                var c = FamilySelection.Select(shape, rows, SelectionSeed);
-                return (c, c.Proposer.Fit(shape, rows), c.Critic.Fit(shape, rows));
+                var c = fits.Select(shape, rows, SelectionSeed);
+                return (c, fits.Trainer(c.Proposer).Fit(shape, rows), fits.Trainer(c.Critic).Fit(shape, rows));
             });
         }
         catch (SingleClassException e)

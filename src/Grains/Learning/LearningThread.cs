@@ -14,17 +14,29 @@ internal static class LearningThread
     /// <summary>About a tenth of a core's share against a normal-priority thread that wants the CPU, all of an idle one.</summary>
     private const int Nice = 10;
 
+    private const int LowestNice = 19;
+
     /// <summary>
     /// Runs <paramref name="work"/> on a learning thread. <paramref name="abandonOn"/> (the silo stopping) ends the wait at
     /// once with <see cref="OperationCanceledException"/>: a fit cannot be interrupted, so the thread finishes it in the
     /// background and its result is dropped, but the grain call that waited returns and no longer holds the silo's stop.
     /// </summary>
-    public static Task<T> RunAsync<T>(Func<T> work, CancellationToken abandonOn = default)
+    public static Task<T> RunAsync<T>(Func<T> work, CancellationToken abandonOn = default) => RunAsync(work, Nice, abandonOn);
+
+    /// <summary>
+    /// As <see cref="RunAsync{T}(Func{T}, CancellationToken)"/>, at the lowest priority there is for a normal thread
+    /// (nice 19: about 1.5% of a core against a normal-priority thread that wants it). For the learning worker
+    /// (<see cref="Fits.LearningWorker"/>), a process of fits only; in the silo a thread this far down, preempted while it
+    /// holds a lock or before it reaches a garbage collection's safe point, would hold up serving threads.
+    /// </summary>
+    public static Task<T> RunAtLowestAsync<T>(Func<T> work) => RunAsync(work, LowestNice, default);
+
+    private static Task<T> RunAsync<T>(Func<T> work, int nice, CancellationToken abandonOn)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
-            LowerPriority();
+            LowerPriority(nice);
             try
             {
                 done.SetResult(work());
@@ -42,12 +54,12 @@ internal static class LearningThread
         return abandonOn.CanBeCanceled ? done.Task.WaitAsync(abandonOn) : done.Task;
     }
 
-    private static void LowerPriority()
+    private static void LowerPriority(int nice)
     {
         if (OperatingSystem.IsLinux())
         {
             // PRIO_PROCESS with who = 0 is the calling thread on Linux. Failure leaves normal priority: only slower serving.
-            _ = SetPriority(0, 0, Nice);
+            _ = SetPriority(0, 0, nice);
         }
         else
         {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using SelfDissonance.Learning.Fits;
 using SelfDissonance.Learning.Ml;
 
 namespace SelfDissonance.Learning;
@@ -20,7 +21,10 @@ public static class LearningWarmUp
     /// <summary>The made-up task: more than two classes, so that one-versus-all and softmax run as on any task.</summary>
     public static ModelShape Shape { get; } = new(Features: 4, Classes: 3);
 
-    public static LearningWarmUpReport Run(CancellationToken cancellationToken = default)
+    public static LearningWarmUpReport Run(CancellationToken cancellationToken = default) => Run(InProcessFitHost.Instance, cancellationToken);
+
+    /// <summary>Fits on <paramref name="fits"/> (warming a learning worker too), everything else in this process.</summary>
+    public static LearningWarmUpReport Run(IFitHost fits, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         var fitted = new SortedSet<string>(StringComparer.Ordinal);
@@ -38,14 +42,14 @@ public static class LearningWarmUp
 
             cancellationToken.ThrowIfCancellationRequested();
 
-            var choice = FamilySelection.Select(shape, rows, Seed, cancellationToken);
+            var choice = fits.Select(shape, rows, Seed, cancellationToken);
             fitted.UnionWith(choice.Scores.Select(s => s.Name));
 
             // A weak production that is a mixture, so that the search distils it and mixes again.
-            var first = choice.Critic.Fit(shape, rows[..40]);
-            var second = choice.Proposer.Fit(shape, rows[40..80]);
+            var first = fits.Trainer(choice.Critic).Fit(shape, rows[..40]);
+            var second = fits.Trainer(choice.Proposer).Fit(shape, rows[40..80]);
             var production = TrainedModel.Mix([(first, 0.5), (second, 0.5)]);
-            var candidate = choice.Proposer.Fit(shape, rows);
+            var candidate = fits.Trainer(choice.Proposer).Fit(shape, rows);
             var step = TrustRegionSearch.Run(
                 candidate,
                 production,
@@ -54,7 +58,7 @@ public static class LearningWarmUp
                 klEps: 0.02,
                 goldenTolerance: 1,
                 cancellationToken,
-                mixture => Distillation.TrainersFor(mixture, choice.Proposer).Select(t => Distillation.Fit(t, mixture, rows, reference, Seed)));
+                mixture => Distillation.TrainersFor(mixture, choice.Proposer).Select(t => Distillation.Fit(fits.Trainer(t), mixture, rows, reference, Seed)));
             steps += step.Steps.Length;
 
             var loaded = TrainedModel.FromBytes(step.Model.ToBytes(), shape, step.Model.Trainer);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SelfDissonance.Learning.Fits;
 using SelfDissonance.Runtime;
 using SelfDissonance.Telemetry;
 
@@ -10,7 +11,7 @@ namespace SelfDissonance.Learning;
 /// Warms the learning code once the silo has started (<see cref="LearningWarmUp"/>), on a learning thread at its lowered
 /// priority, so that serving keeps the CPU it needs and a task's first cycle runs compiled, optimized code.
 /// </summary>
-internal sealed partial class LearningWarmUpService(IOptions<LearningOptions> options, IHostApplicationLifetime lifetime, ILogger<LearningWarmUpService> logger) : BackgroundService
+internal sealed partial class LearningWarmUpService(IOptions<LearningOptions> options, IFitHost fits, IHostApplicationLifetime lifetime, ILogger<LearningWarmUpService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -27,7 +28,7 @@ internal sealed partial class LearningWarmUpService(IOptions<LearningOptions> op
 
         try
         {
-            var report = await LearningThread.RunAsync(() => LearningWarmUp.Run(stoppingToken), stoppingToken);
+            var report = await LearningThread.RunAsync(() => LearningWarmUp.Run(fits, stoppingToken), stoppingToken);
             SelfDissonanceMetrics.LearningWarmUpDuration.Record(report.Duration.TotalSeconds);
             LogWarmedUp(logger, report.Duration.TotalMilliseconds, report.Fitted.Length, report.Steps);
         }

@@ -70,6 +70,13 @@ public sealed class LearningOptions
     /// </summary>
     public bool WarmUp { get; set; } = true;
 
+    /// <summary>
+    /// Whether model fits run in a learning worker process beside the silo, when the host offers one (the silo's program
+    /// does: <c>SelfDissonance.Silo learning-worker</c>). A fit's allocations are then collected in the worker, not in the
+    /// silo, whose every garbage collection pauses serving. False fits in the silo's own process.
+    /// </summary>
+    public bool FitInWorker { get; set; } = true;
+
     /// <summary>Cycle reports kept in the learner's state.</summary>
     [Range(1, 10_000)]
     public int CycleHistory { get; set; } = 50;

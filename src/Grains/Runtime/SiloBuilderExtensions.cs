@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
+using SelfDissonance.Learning.Fits;
 using SelfDissonance.Learning.Journal;
 using SelfDissonance.Models;
 using SelfDissonance.Storage;
@@ -33,6 +34,11 @@ public static class SiloBuilderExtensions
         }
 
         services.AddHostedService<Learning.LearningWarmUpService>();
+
+        // A worker only where the host says how to start one (the silo's Program); test hosts fit in their own process.
+        services.AddSingleton<IFitHost>(sp => sp.GetService<LearningWorkerCommand>() is { } command && sp.GetRequiredService<IOptions<LearningOptions>>().Value.FitInWorker
+            ? new WorkerFitHost(command, sp.GetRequiredService<ILogger<WorkerFitHost>>())
+            : InProcessFitHost.Instance);
         services.AddSingleton<ModelLoader>();
         services.AddSingleton<TaskRuntimeCache>();
         services.AddSingleton<SiloCounters>();

@@ -47,6 +47,27 @@ public sealed class FamilySelectionTests
     }
 
     [Fact]
+    public void Fold_fits_spread_over_threads_give_the_scores_of_one_thread()
+    {
+        var shape = new ModelShape(2, 2);
+        var rows = Moons(900, seed: 4);
+
+        var one = FamilySelection.Select(shape, rows, seed: 7, parallelism: 1, TestContext.Current.CancellationToken);
+        var three = FamilySelection.Select(shape, rows, seed: 7, parallelism: 3, TestContext.Current.CancellationToken);
+
+        Assert.Equal(one.Scores, three.Scores);
+        Assert.Equal(one.Proposer.Name, three.Proposer.Name);
+        Assert.Equal(one.Critic.Name, three.Critic.Name);
+        Assert.Equal(one.Folds, three.Folds);
+    }
+
+    [Fact]
+    public void A_cancelled_selection_on_several_threads_throws()
+    {
+        Assert.ThrowsAny<OperationCanceledException>(() => FamilySelection.Select(new ModelShape(2, 2), Moons(400, seed: 5), seed: 7, parallelism: 2, new CancellationToken(canceled: true)));
+    }
+
+    [Fact]
     public void With_one_row_per_class_the_defaults_are_fitted_without_cross_validation()
     {
         var shape = new ModelShape(2, 3);
