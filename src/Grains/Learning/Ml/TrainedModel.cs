@@ -141,6 +141,11 @@ public sealed class TrainedModel
 
     private static byte[] Zip(ModelMember member)
     {
+        if (member.Zip is { } loaded)
+        {
+            return loaded;
+        }
+
         using var stream = new MemoryStream();
         member.Ml.Model.Save(member.Transformer, member.InputSchema, stream);
         return stream.ToArray();
@@ -151,9 +156,12 @@ public sealed class TrainedModel
         var ml = new MLContext();
         using var stream = new MemoryStream(zip, writable: false);
         var transformer = ml.Model.Load(stream, out var inputSchema);
-        return new ModelMember(ml, transformer, inputSchema, trainer, weight);
+        return new ModelMember(ml, transformer, inputSchema, trainer, weight, zip);
     }
 }
 
-/// <summary>One fitted ML.NET model of a <see cref="TrainedModel"/> and its mixture weight.</summary>
-internal sealed record ModelMember(MLContext Ml, ITransformer Transformer, DataViewSchema InputSchema, string Trainer, double Weight);
+/// <summary>
+/// One fitted ML.NET model of a <see cref="TrainedModel"/> and its mixture weight. <see cref="Zip"/> keeps the bytes a
+/// loaded model came from (a learning worker's fit, a stored version), so promoting it does not save it again.
+/// </summary>
+internal sealed record ModelMember(MLContext Ml, ITransformer Transformer, DataViewSchema InputSchema, string Trainer, double Weight, byte[]? Zip = null);
