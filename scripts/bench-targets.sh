@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The figures of BENCHMARKS.md in one run on this machine: in-process pipeline, HTTP episodes, /predict batches, a
-# learning cycle on 10,000 labeled rows with the serving p99 beside it, and the silo's working set. Prints one line per
+# The figures of BENCHMARKS.md in one run on this machine: in-process pipeline, HTTP episodes, /predict batches,
+# learning cycles on 10,000 labeled rows with the serving p99 beside them, and the silo's working set. Prints one line per
 # figure and leaves every JSON report in the folder it names.
 #   scripts/bench-targets.sh [SECONDS=20]
-# SD_ONLY_CYCLE=1 runs only the learning cycle and the serving beside it (a short load first creates the serving task).
+# SD_ONLY_CYCLE=1 runs only the learning cycles and the serving beside them (a short load first creates the serving task);
+# SD_CYCLES=N sets how many cycles (default 5, one task each, 10 s apart in one serving run).
 # SD_HEAP_TOP=N also prints what the silo's heap holds at the end (N types; SD_HEAP_PATH_TO=TypeName: who holds those).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,7 @@ data="$(mktemp -d -t sd-bench-data-XXXXXX)"
 # past 10,000/s (answered 429 rate_limited otherwise).
 SelfDissonance__DataDirectory="$data" SelfDissonance__Silo__SiloPort=11390 SelfDissonance__Silo__GatewayPort=30390 \
   SelfDissonance__Learning__CycleInterval=01:00:00 SelfDissonance__Learning__DriftThreshold=0 ASPNETCORE_URLS="$url" Logging__LogLevel__Default=Warning \
+  Logging__LogLevel__SelfDissonance=Information SelfDissonance__Telemetry__JsonConsoleLogs=true \
   SelfDissonance__Security__PermitsPerSecond=1000000 SelfDissonance__Security__BurstPermits=2000000 \
   dotnet src/Silo/bin/Release/net10.0/SelfDissonance.Silo.dll >"$out/silo.log" 2>&1 &
 silo=$!
@@ -53,10 +55,8 @@ sdctl --json bench --task "$task" --op predict --concurrency 10 --duration 10s -
 line "/predict one row, 10 connections" "$out/predict-1.json"
 fi
 
-echo "==> learning cycle on 10,000 labeled rows (queued through episodes:batch), serving at a fixed rate beside it"
-sdctl task create learn10k --features x,y --classes upper,lower \
-  --policy minBatch=1000000 dBudgetPerHour=1000000 maxDissonance=1 oodZMax=1000 >/dev/null
-sdctl bootstrap learn10k samples/data/two-moons.csv >/dev/null
+cycles="${SD_CYCLES:-5}"
+echo "==> $cycles learning cycles on 10,000 labeled rows each (one task each, queued through episodes:batch), serving at a fixed rate beside them"
 python3 - "$out" <<'PY'
 import json, math, random, sys
 r = random.Random(21)
@@ -69,10 +69,17 @@ for b in range(10):
         rows.append({"features": {"x": round(x + r.gauss(0, 0.2), 4), "y": round(y + r.gauss(0, 0.2), 4)}, "label": "upper" if up else "lower"})
     json.dump(rows, open(f"{sys.argv[1]}/batch-{b}.json", "w"))
 PY
-for b in $(seq 0 9); do
-  curl -fsS -o /dev/null -H "X-Api-Key: $SD_API_KEY" -X POST "$url/v1/tasks/learn10k/episodes:batch" -H 'content-type: application/json' --data-binary @"$out/batch-$b.json"
+for k in $(seq "$cycles"); do
+  sdctl task create "learn10k-$k" --features x,y --classes upper,lower \
+    --policy minBatch=1000000 dBudgetPerHour=1000000 maxDissonance=1 oodZMax=1000 >/dev/null
+  sdctl bootstrap "learn10k-$k" samples/data/two-moons.csv >/dev/null
+  for b in $(seq 0 9); do
+    curl -fsS -o /dev/null -H "X-Api-Key: $SD_API_KEY" -X POST "$url/v1/tasks/learn10k-$k/episodes:batch" -H 'content-type: application/json' --data-binary @"$out/batch-$b.json"
+  done
 done
-until [ "$(sdctl --json metrics learn10k | jq '.learner.labeledRows')" -ge 10000 ]; do sleep 1; done
+for k in $(seq "$cycles"); do
+  until [ "$(sdctl --json metrics "learn10k-$k" | jq '.learner.labeledRows')" -ge 10000 ]; do sleep 1; done
+done
 # The learner counts the rows before the episodes behind them have all finished: wait (up to a minute) until the silo
 # is quiet, so that "serving alone" below is serving alone.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$silo/stat"; }
@@ -87,10 +94,11 @@ gc_stats() {
   curl -fsS -H "X-Api-Key: $SD_API_KEY" "$url/metrics" | awk '
     /^dotnet_gc_pause_time_seconds_total/ {p=$2}
     /^dotnet_gc_collections_total/ {c+=$NF; if ($0 ~ /gen0/) g0+=$NF; else if ($0 ~ /gen1/) g1+=$NF; else if ($0 ~ /gen2/) g2+=$NF}
-    END {printf "%s %d %d %d %d", p, c, g0, g1, g2}'
+    /^dotnet_gc_heap_total_allocated_bytes_total/ {a=$NF}
+    END {printf "%s %d %d %d %d %.0f", p, c, g0, g1, g2, a}'
 }
 gc_window() { # since: "pause count gen0 gen1 gen2" before
-  read -r p1 c1 a1 b1 d1 <<<"$(gc_stats)"; set -- $1
+  read -r p1 c1 a1 b1 d1 _ <<<"$(gc_stats)"; set -- $1
   awk -v p0="$1" -v p1="$p1" -v c0="$2" -v c1="$c1" -v a0="$3" -v a1="$a1" -v b0="$4" -v b1="$b1" -v d0="$5" -v d1="$d1" \
     'BEGIN {printf "  garbage collections in that window: %d (gen0 %d, gen1 %d, gen2 %d), paused %.0f ms\n", c1 - c0, a1 - a0, b1 - b0, d1 - d0, (p1 - p0) * 1000}'
 }
@@ -101,34 +109,92 @@ before="$(gc_stats)"
 light sdctl --json bench --task "$task" --rate 200 --concurrency 32 --duration 10s --warmup 2s >"$out/serving-quiet.json"
 line "serving at 200/s, no learning" "$out/serving-quiet.json"
 gc_window "$before"
-# A reference for plain CPU use beside serving: the same load beside a busy loop on one core at the lowest CPU priority
-# there is (SCHED_IDLE: any thread that wakes takes its core at once; same session, so the silo's autogroup). What the
-# cycle costs serving beyond this is not its CPU share. The timeout ends the loop if the bench fails first.
-timeout 30 chrt -i 0 sh -c 'while :; do :; done' &
-burner=$!
-light sdctl --json bench --task "$task" --rate 200 --concurrency 32 --duration 10s --warmup 2s >"$out/serving-busy-loop.json"
-kill "$burner" 2>/dev/null || true
-line "serving at 200/s beside an idle-priority busy loop on one core" "$out/serving-busy-loop.json"
+# One serving run with the cycles in it, 10 s apart: a cycle, the settings choice it starts in the background, quiet,
+# a one-second busy loop (below), quiet until the next. The quiet stretches between them are the "alone" the cycles are compared with: the same run,
+# minutes of the same machine, so a slow patch of the machine does not pass for the cycle's cost (serving-alone p99s
+# of separate runs minutes apart differed by 2x). The load generator warms up for 3 s first (its own JIT took a
+# third of a core) and the first cycle starts 4 s into the measured window.
 before="$(gc_stats)"
-# The load generator runs on the same two cores: it warms up for 3 s first (its own JIT took a third of a core), and the
-# cycle starts 2 s into the measured window.
-light sdctl --json bench --task "$task" --rate 200 --concurrency 32 --duration 10s --warmup 3s >"$out/serving-learning.json" &
+light sdctl --json bench --task "$task" --rate 200 --concurrency 32 --duration "$((4 + 10 * cycles))s" --warmup 3s --latencies "$out/serving-learning.csv" >"$out/serving-learning.json" &
 bench=$!
-sleep 5
-# Where the two cores went while the cycle ran: the silo (serving and learning), the load generator, anything else.
+sleep 7
+# Where the two cores went while the cycles ran: the silo (serving and learning), the load generator, anything else.
 client="$(pgrep -f 'sdctl.dll.*--rate 200' | head -1 || true)"
 ticks() { [ -n "$1" ] && [ -r "/proc/$1/stat" ] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
 machine() { awk '/^cpu / {print $2 + $3 + $4, $5 + $6}' /proc/stat; }
-read -r busy0 idle0 <<<"$(machine)"; s0=$(ticks "$silo"); c0=$(ticks "$client")
-sdctl --json learn learn10k >"$out/learn.json"
-read -r busy1 idle1 <<<"$(machine)"; s1=$(ticks "$silo"); c1=$(ticks "$client")
+busy=0; idle=0; s_cpu=0; c_cpu=0; gcs=0; gc_pause=0; allocated=0
+for k in $(seq "$cycles"); do
+  next=$(( $(date +%s) + 10 ))
+  read -r gp0 gc0 _ _ _ ga0 <<<"$(gc_stats)"
+  read -r busy0 idle0 <<<"$(machine)"; s0=$(ticks "$silo"); c0=$(ticks "$client")
+  # curl, not sdctl: starting a .NET program (about half a second of JIT on these two cores) is not the cycle's cost.
+  curl -fsS -X POST -H "X-Api-Key: $SD_API_KEY" "$url/v1/tasks/learn10k-$k/learn" >"$out/learn-$k.json"
+  read -r busy1 idle1 <<<"$(machine)"; s1=$(ticks "$silo"); c1=$(ticks "$client")
+  read -r gp1 gc1 _ _ _ ga1 <<<"$(gc_stats)"
+  busy=$((busy + busy1 - busy0)); idle=$((idle + idle1 - idle0)); s_cpu=$((s_cpu + s1 - s0)); c_cpu=$((c_cpu + c1 - c0))
+  gcs=$((gcs + gc1 - gc0)); allocated=$((allocated + ga1 - ga0)); gc_pause=$(awk -v a="$gc_pause" -v p0="$gp0" -v p1="$gp1" 'BEGIN {print a + (p1 - p0) * 1000}')
+  # Halfway to the next cycle, after the choice has ended: the machine's own cost of any work beside serving, a busy
+  # loop on one core for a second at the lowest CPU priority there is (SCHED_IDLE: a serving thread that wakes takes
+  # its core at once), measured the same way as the cycles.
+  sleep $(( next - 5 - $(date +%s) > 0 ? next - 5 - $(date +%s) : 0 ))
+  loop_start=$(date +%s%3N)
+  chrt -i 0 timeout 1 sh -c 'while :; do :; done' || true
+  echo "$loop_start $(date +%s%3N)" >>"$out/busy-loops"
+  [ "$k" -lt "$cycles" ] && sleep $(( next - $(date +%s) > 0 ? next - $(date +%s) : 0 ))
+done
 hz=$(getconf CLK_TCK)
-awk -v b=$((busy1 - busy0)) -v i=$((idle1 - idle0)) -v s=$((s1 - s0)) -v c=$((c1 - c0)) -v hz="$hz" 'BEGIN {
-  printf "  CPU while the cycle ran (s): silo %.2f, load generator %.2f, everything else %.2f, idle %.2f\n", s / hz, c / hz, (b - s - c) / hz, i / hz }'
+awk -v b="$busy" -v i="$idle" -v s="$s_cpu" -v c="$c_cpu" -v hz="$hz" -v n="$cycles" 'BEGIN {
+  printf "  CPU while the %d cycles ran (s): silo %.2f, load generator %.2f, everything else %.2f, idle %.2f\n", n, s / hz, c / hz, (b - s - c) / hz, i / hz }'
+echo "  silo garbage collections while the cycles ran: $gcs, paused $(printf %.0f "$gc_pause") ms; allocated $((allocated / 1048576)) MB (serving's share included)"
 wait "$bench"
-line "serving at 200/s, learning cycle running" "$out/serving-learning.json"
+line "serving at 200/s, $cycles learning cycles in the run" "$out/serving-learning.json"
 gc_window "$before"
-jq -r '"learning cycle: \(.durationMs) ms on \(.newLabeledRows) new labeled rows, outcome \(.outcome) \(.reasons)"' "$out/learn.json"
+# Percentiles over parts of the run, from every request's due time and latency (sdctl bench --latencies). The
+# settings are chosen again after each cycle, in the background, for the task's next cycle: each choice ends with the
+# learner's (timestamped JSON) log line about it.
+python3 - "$out" "$cycles" <<'PY'
+import csv, datetime, json, math, re, sys
+out, n = sys.argv[1], int(sys.argv[2])
+def unix_ms(text):
+    return int(datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
+chosen = {}
+for line in open(f"{out}/silo.log"):
+    if line.startswith("{") and "chosen by cross-validation" in line:
+        record = json.loads(line)
+        task = re.match(r"Task (\S+):", record["Message"])
+        if task:
+            chosen[task.group(1)] = unix_ms(record["Timestamp"])
+with open(f"{out}/serving-learning.csv") as f:
+    timings = [(int(r["due_unix_ms"]), float(r["latency_ms"])) for r in csv.DictReader(f)]
+def p99(values):
+    v = sorted(values)
+    return v[max(0, math.ceil(0.99 * len(v)) - 1)] if v else float("nan")
+cycle_windows, choice_windows = [], []
+loop_windows = [tuple(map(int, l.split())) for l in open(f"{out}/busy-loops")]
+busy_windows = [(a - 200, b + 1000) for a, b in loop_windows]
+for k in range(1, n + 1):
+    c = json.load(open(f"{out}/learn-{k}.json"))
+    start = unix_ms(c["startedAt"]); end = start + int(c["durationMs"])
+    done = chosen.get(f"learn10k-{k}")
+    done = done if done and done > end else None
+    cycle_windows.append((start, end))
+    if done:
+        choice_windows.append((end, done))
+    # Quiet starts a second after the choice (or the cycle) ends: the silo's and the worker's collections settle.
+    busy_windows.append((start - 200, (done or end) + 1000))
+    print(f"  cycle {k}: {c['durationMs']:.0f} ms ({c['outcome']}), then the settings choice " + (f"{done - end} ms" if done else "(not ended, or none)"))
+def within(windows):
+    return [ms for due, ms in timings if any(a <= due <= b for a, b in windows)]
+first_cycle = cycle_windows[0][0]
+quiet = [ms for due, ms in timings if due >= first_cycle - 3000 and not any(a <= due <= b for a, b in busy_windows)]
+alone = p99(quiet)
+print(f"  serving p99 in the quiet stretches between the cycles: {alone:.2f} ms over {len(quiet)} requests")
+for name, values in (("while the cycles ran", within(cycle_windows)), ("while the settings were chosen after them", within(choice_windows)),
+                     (f"while a busy loop ran on one core at idle priority ({len(loop_windows)} times 1 s: the machine's floor)", within(loop_windows))):
+    print(f"  serving p99 {name}: {p99(values):.2f} ms over {len(values)} requests ({100 * (p99(values) / alone - 1):+.0f}%)")
+durations = [json.load(open(f"{out}/learn-{k}.json"))["durationMs"] for k in range(1, n + 1)]
+print(f"learning cycles: {', '.join(f'{d / 1000:.2f}' for d in durations)} s; under 2 s: {sum(d < 2000 for d in durations)} of {n}")
+PY
 working_set() { curl -fsS -H "X-Api-Key: $SD_API_KEY" "$url/metrics" | awk '/^dotnet_process_memory_working_set_bytes/ {printf "%.0f MB", $2 / 1048576}'; }
 echo "silo working set now: $(working_set)"
 dotnet "$bench_dll" gc --pid "$silo" 2>/dev/null

@@ -217,7 +217,14 @@ def ensure_sklearn():
         cmd = ["sudo", "-n", "apt-get", "install", "-y", "python3-sklearn"]
     if cmd:
         log(f"scikit-learn is missing: {' '.join(cmd)}")
-        rc = subprocess.call(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        rc = subprocess.call(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        if rc != 0:
+            # A fresh machine has no package lists yet ("Unable to locate package"): fetch them once and try again.
+            update = cmd[:cmd.index("install")] + ["update"]
+            log(f"that failed (exit {rc}): {' '.join(update)}, then again")
+            if subprocess.call(update, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env) == 0:
+                rc = subprocess.call(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         if rc == 0:
             try:
                 import importlib

@@ -44,7 +44,10 @@ public sealed class BenchCommandTests(CliFixture fixture)
     {
         await fixture.CreateBootstrappedAsync("bench-rate", "minBatch=1000000");
 
-        var report = (await fixture.RunAsync("--json", "bench", "--task", "bench-rate", "--rate", "50", "--concurrency", "8", "--duration", "2s", "--warmup", "0")).Json();
+        var latencies = Path.Combine(Path.GetTempPath(), $"sd-latencies-{Guid.NewGuid():N}.csv");
+        var before = DateTimeOffset.UtcNow;
+        var report = (await fixture.RunAsync("--json", "bench", "--task", "bench-rate", "--rate", "50", "--concurrency", "8", "--duration", "2s", "--warmup", "0", "--latencies", latencies)).Json();
+        var after = DateTimeOffset.UtcNow;
 
         Assert.Equal("rate", report.GetProperty("mode").GetString());
         Assert.Equal(50, report.GetProperty("rate").GetDouble());
@@ -52,6 +55,26 @@ public sealed class BenchCommandTests(CliFixture fixture)
         Assert.InRange(report.GetProperty("requests").GetInt64() + report.GetProperty("errors").GetInt64(), 90, 101);
         Assert.InRange(report.GetProperty("maxInFlight").GetInt64(), 1, 8);
         AssertOrderedPercentiles(report.GetProperty("latencyMs"));
+
+        // --latencies: one line per answered request, due 20 ms apart (50/s) within the run, latencies that give the
+        // report's percentiles.
+        var lines = File.ReadAllLines(latencies);
+        File.Delete(latencies);
+        Assert.Equal("due_unix_ms,latency_ms", lines[0]);
+        var timings = lines.Skip(1).Select(l => l.Split(',')).Select(f => (Due: long.Parse(f[0], CultureInfo.InvariantCulture), Ms: double.Parse(f[1], CultureInfo.InvariantCulture))).ToList();
+        Assert.Equal(report.GetProperty("requests").GetInt64(), timings.Count);
+        Assert.All(timings, t => Assert.InRange(t.Due, before.ToUnixTimeMilliseconds(), after.ToUnixTimeMilliseconds()));
+        Assert.InRange(timings[^1].Due - timings[0].Due, 20 * (timings.Count - 1) - 5, 20 * (timings.Count - 1) + 5);
+        Assert.Equal(report.GetProperty("latencyMs").GetProperty("max").GetDouble(), timings.Max(t => t.Ms), tolerance: 0.5);
+    }
+
+    [Fact]
+    public async Task A_latencies_file_in_a_missing_folder_is_a_usage_error_before_any_load()
+    {
+        var result = await fixture.RunAsync("bench", "--task", "no-such-bench-task", "--latencies", "/no/such/folder/latencies.csv");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("--latencies", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

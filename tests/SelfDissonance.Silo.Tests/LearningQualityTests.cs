@@ -75,12 +75,14 @@ public sealed class LearningQualityTests(GatewayFixture fixture, ITestOutputHelp
     }
 
     /// <summary>
-    /// Every cycle of the history (those the learner ran on its own too) chose the model settings again exactly when its
-    /// labeled rows had doubled, and grown by at least 32, since the last choice (the bootstrap's first).
+    /// After every cycle of the history (those the learner ran on its own too) whose labeled rows had doubled, and grown by
+    /// at least 32, since the last choice (the bootstrap's first), the settings were chosen again on those rows, and
+    /// exactly the next cycle trained with them: its report carries the scores and the rows they were chosen on.
     /// </summary>
     private void AssertSettingsChosenAgainAsDataGrows(CyclesResponse history, int bootstrapRows)
     {
         var lastChoice = bootstrapRows;
+        int? dueAt = null;
         var chosenAgain = 0;
         foreach (var cycle in history.Cycles.OrderBy(c => c.Cycle))
         {
@@ -89,14 +91,17 @@ public sealed class LearningQualityTests(GatewayFixture fixture, ITestOutputHelp
                 continue;
             }
 
-            var due = report.LabeledRows >= Math.Max(2 * lastChoice, lastChoice + 32);
-            output.WriteLine($"cycle {cycle.Cycle}: {report.LabeledRows} labeled rows, last choice at {lastChoice}, chosen again: {report.CvScores.Count > 0}");
-            Assert.True(due == report.CvScores.Count > 0, $"cycle {cycle.Cycle} at {report.LabeledRows} labeled rows (last choice at {lastChoice}): settings chosen again {report.CvScores.Count > 0}, expected {due}");
-            if (due)
+            var chosen = report.CvScores.Count > 0;
+            output.WriteLine($"cycle {cycle.Cycle}: {report.LabeledRows} labeled rows, last choice at {lastChoice}, trained with settings chosen again: {chosen} (on {report.CvRows} rows)");
+            Assert.True(chosen == dueAt is not null, $"cycle {cycle.Cycle}: trained with settings chosen again {chosen}, expected {dueAt is not null} (the previous cycle's rows: {dueAt}, last choice at {lastChoice})");
+            if (chosen)
             {
-                lastChoice = report.LabeledRows;
+                Assert.Equal(dueAt, report.CvRows);
+                lastChoice = dueAt!.Value;
                 chosenAgain++;
             }
+
+            dueAt = report.LabeledRows >= Math.Max(2 * lastChoice, lastChoice + 32) ? report.LabeledRows : null;
         }
 
         Assert.True(chosenAgain > 0, "the stream never grew the labeled rows enough to choose the settings again");

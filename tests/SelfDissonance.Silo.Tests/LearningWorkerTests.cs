@@ -49,13 +49,15 @@ public sealed class LearningWorkerTests
         Assert.Contains(LearningWorker.Argument, CommandLine(fits.WorkerPid.Value));
     }
 
-    [Fact]
-    public void A_selection_in_the_worker_chooses_and_scores_as_in_process()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_selection_in_the_worker_chooses_and_scores_as_in_process(bool background)
     {
         using var fits = new WorkerFitHost(Command, NullLogger<WorkerFitHost>.Instance);
         var rows = Rows(500, seed: 3);
 
-        var inWorker = fits.Select(s_shape, rows, seed: 7, TestContext.Current.CancellationToken);
+        var inWorker = fits.Select(s_shape, rows, seed: 7, background, TestContext.Current.CancellationToken);
         var inProcess = FamilySelection.Select(s_shape, rows, seed: 7, TestContext.Current.CancellationToken);
 
         Assert.Equal(inProcess.Proposer.Name, inWorker.Proposer.Name);
@@ -64,6 +66,37 @@ public sealed class LearningWorkerTests
         Assert.Equal(ModelFamilies.Candidates(s_shape).Count, inWorker.Scores.Length);
         Assert.Equal(inProcess.Folds, inWorker.Folds);
         Assert.Equal(inProcess.Rows, inWorker.Rows);
+    }
+
+    [Fact]
+    public async Task A_background_selection_runs_in_the_idle_scheduling_class_and_a_cycle_fit_does_not()
+    {
+        using var fits = new WorkerFitHost(Command, NullLogger<WorkerFitHost>.Instance);
+        var rows = Rows(3000, seed: 6);
+        _ = fits.Trainer(new MaxEntTrainer(l2: 1f)).Fit(s_shape, Rows(60, seed: 7));
+        var worker = fits.WorkerPid!.Value;
+
+        var seen = new HashSet<int>();
+        var selection = Task.Run(() => fits.Select(s_shape, rows, seed: 7, background: true), TestContext.Current.CancellationToken);
+        while (!selection.IsCompleted)
+        {
+            seen.UnionWith(SchedulingPolicies(worker));
+            await Task.Delay(2, TestContext.Current.CancellationToken);
+        }
+
+        await selection;
+        Assert.Contains(IdleClass, seen);
+
+        seen.Clear();
+        var fit = Task.Run(() => fits.Trainer(ModelFamilies.Candidates(s_shape).Last()).Fit(s_shape, rows), TestContext.Current.CancellationToken);
+        while (!fit.IsCompleted)
+        {
+            seen.UnionWith(SchedulingPolicies(worker));
+            await Task.Delay(2, TestContext.Current.CancellationToken);
+        }
+
+        await fit;
+        Assert.DoesNotContain(IdleClass, seen);
     }
 
     [Fact]
@@ -108,7 +141,7 @@ public sealed class LearningWorkerTests
         // The silo's death closes the worker's input as this does.
         var info = new ProcessStartInfo("dotnet", [SiloProcess.SiloDll, LearningWorker.Argument]) { RedirectStandardInput = true, RedirectStandardOutput = true };
         using var orphan = Process.Start(info)!;
-        Assert.Equal("selfdissonance-learning-worker/1", new BinaryReader(orphan.StandardOutput.BaseStream).ReadString());
+        Assert.Equal("selfdissonance-learning-worker/2", new BinaryReader(orphan.StandardOutput.BaseStream).ReadString());
         orphan.StandardInput.Close();
         await orphan.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
         Assert.Equal(0, orphan.ExitCode);
@@ -187,6 +220,30 @@ public sealed class LearningWorkerTests
         }
 
         throw new TimeoutException($"The worker (pid {pid}) did not start the fit.");
+    }
+
+    /// <summary>Linux's SCHED_IDLE, as field 41 of a thread's stat shows it.</summary>
+    private const int IdleClass = 5;
+
+    /// <summary>The scheduling policy of each thread the process has now (threads that end meanwhile are skipped).</summary>
+    private static IEnumerable<int> SchedulingPolicies(int pid)
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(task, "stat"));
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            // The command name (field 2) is in parentheses and may hold spaces: fields are counted after its ')'.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            yield return int.Parse(fields[41 - 3], System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     private static string CommandLine(int pid) => File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');

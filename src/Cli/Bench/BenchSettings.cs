@@ -15,7 +15,8 @@ internal sealed record BenchSettings(
     IReadOnlyList<IPEndPoint> Gateways,
     string ClusterId,
     string ServiceId,
-    Uri? MetricsUrl);
+    Uri? MetricsUrl,
+    string? LatenciesPath = null);
 
 internal enum BenchOperation
 {

@@ -17,16 +17,18 @@ internal static class LoadDriver
     /// <param name="duration">How long to send.</param>
     /// <param name="classify">Names an error for the report.</param>
     /// <param name="cancellationToken">Stops the run (Ctrl+C).</param>
+    /// <param name="timings">Receives every answered request's due time and latency, when given.</param>
     public static async Task<LoadResult> RunAsync(
         Func<CancellationToken, Task> operation,
         int concurrency,
         double? rate,
         TimeSpan duration,
         Func<Exception, string> classify,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        ConcurrentQueue<RequestTiming>? timings = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
-        var run = new Run(operation, classify);
+        var run = new Run(operation, classify, timings);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var started = Stopwatch.GetTimestamp();
         stop.CancelAfter(duration);
@@ -44,8 +46,12 @@ internal static class LoadDriver
         return new LoadResult(run.Latency.Count, run.Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal), elapsed, run.Latency.Summarize(), run.MaxInFlight);
     }
 
-    private sealed class Run(Func<CancellationToken, Task> operation, Func<Exception, string> classify)
+    private sealed class Run(Func<CancellationToken, Task> operation, Func<Exception, string> classify, ConcurrentQueue<RequestTiming>? timings)
     {
+        // Due times are stopwatch ticks; a timing names the wall-clock time, to line up with what else happened then.
+        private readonly DateTimeOffset _wallAtStart = DateTimeOffset.UtcNow;
+        private readonly long _ticksAtStart = Stopwatch.GetTimestamp();
+
         private long _inFlight;
         private long _maxInFlight;
 
@@ -129,6 +135,9 @@ internal static class LoadDriver
                 // requests are not turned into errors.
                 await operation(CancellationToken.None);
                 Latency.RecordSince(startTimestamp);
+                timings?.Enqueue(new RequestTiming(
+                    _wallAtStart + Stopwatch.GetElapsedTime(_ticksAtStart, startTimestamp),
+                    Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds));
             }
             catch (Exception e) when (!stop.IsCancellationRequested || e is not OperationCanceledException)
             {

@@ -7,3 +7,6 @@ internal sealed record LoadResult(long Completed, IReadOnlyDictionary<string, lo
 
     public double Throughput => Elapsed > TimeSpan.Zero ? Completed / Elapsed.TotalSeconds : 0;
 }
+
+/// <summary>One answered request of a load run: when it was due (or sent, in the closed loop) and how long it took.</summary>
+internal readonly record struct RequestTiming(DateTimeOffset Due, double LatencyMs);

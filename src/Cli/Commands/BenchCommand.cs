@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Diagnostics;
@@ -26,10 +27,11 @@ internal static class BenchCommand
         var gateways = new Option<string[]>("--gateway") { Description = $"Orleans gateway host:port of a silo, repeatable (--transport cluster) [default: {DefaultGateway}]", HelpName = "host:port", AllowMultipleArgumentsPerToken = false };
         var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id (--transport cluster)", DefaultValueFactory = _ => "selfdissonance", HelpName = "id" };
         var serviceId = new Option<string>("--service-id") { Description = "Orleans service id (--transport cluster)", DefaultValueFactory = _ => "selfdissonance", HelpName = "id" };
+        var latencies = new Option<string?>("--latencies") { Description = "Also write every answered request of the measured run to this CSV file: when it was due (Unix ms) and its latency (ms), to take percentiles over part of a run", HelpName = "file" };
         var metrics = new Option<string?>("--metrics-url") { Description = "Prometheus endpoint of the silo whose CPU and memory to report [default: --url + /metrics]; 'none' to skip", HelpName = "address" };
         var command = new Command("bench", "Load test: episodes or predictions at a fixed concurrency or rate; throughput, latency p50–p99.9, errors, server CPU and memory")
         {
-            operation, transport, concurrency, rate, duration, warmup, task, batch, gateways, clusterId, serviceId, metrics,
+            operation, transport, concurrency, rate, duration, warmup, task, batch, gateways, clusterId, serviceId, metrics, latencies,
         };
         command.SetAction(app.Handler(async (ctx, parse, ct) =>
         {
@@ -45,7 +47,8 @@ internal static class BenchCommand
                 [.. (parse.GetValue(gateways) is { Length: > 0 } g ? g : [DefaultGateway]).Select(Endpoint)],
                 parse.GetValue(clusterId)!,
                 parse.GetValue(serviceId)!,
-                MetricsUrl(parse.GetValue(metrics), ctx.ClientOptions.BaseAddress!));
+                MetricsUrl(parse.GetValue(metrics), ctx.ClientOptions.BaseAddress!),
+                LatenciesFile(parse.GetValue(latencies)));
             if (settings.Batch > 1 && settings.Operation != BenchOperation.Predict)
             {
                 throw new UsageException("--batch applies to --op predict only.");
@@ -93,7 +96,13 @@ internal static class BenchCommand
         using var stopSampling = new CancellationTokenSource();
         var sampling = sampler?.RunAsync(stopSampling.Token) ?? Task.CompletedTask;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var result = await LoadDriver.RunAsync(op, settings.Concurrency, settings.Rate, settings.Duration, Classify, cancellationToken);
+        var timings = settings.LatenciesPath is null ? null : new ConcurrentQueue<RequestTiming>();
+        var result = await LoadDriver.RunAsync(op, settings.Concurrency, settings.Rate, settings.Duration, Classify, cancellationToken, timings);
+        if (timings is not null)
+        {
+            await WriteTimingsAsync(settings.LatenciesPath!, timings, cancellationToken);
+        }
+
         var clientCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         await stopSampling.CancelAsync();
         await sampling;
@@ -105,6 +114,30 @@ internal static class BenchCommand
 
         var client = new ClientUsage(Math.Round(100 * clientCpu / result.Elapsed.TotalSeconds, 1), Math.Round(clientCpu, 3));
         return BenchReport.From(settings, target, result, server, client);
+    }
+
+    private static async Task WriteTimingsAsync(string path, IEnumerable<RequestTiming> timings, CancellationToken cancellationToken)
+    {
+        await using var file = new StreamWriter(path);
+        await file.WriteLineAsync("due_unix_ms,latency_ms");
+        foreach (var t in timings.OrderBy(t => t.Due))
+        {
+            await file.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{t.Due.ToUnixTimeMilliseconds()},{t.LatencyMs:0.###}").AsMemory(), cancellationToken);
+        }
+    }
+
+    /// <summary>The file must be creatable before any load is sent: a typo does not cost a whole run.</summary>
+    private static string? LatenciesFile(string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        return folder is not null && Directory.Exists(folder)
+            ? path
+            : throw new UsageException($"--latencies: the folder of '{path}' does not exist.");
     }
 
     private static string Classify(Exception e) => e switch

@@ -185,7 +185,8 @@ internal static class Responses
         c.Trainer,
         c.CvAccuracy,
         c.Members,
-        c.CvScores.IsDefault ? [] : [.. c.CvScores.Select(s => new CvScoreResponse(s.Name, s.Family, s.Accuracy))]);
+        c.CvScores.IsDefault ? [] : [.. c.CvScores.Select(s => new CvScoreResponse(s.Name, s.Family, s.Accuracy))],
+        c.CvRows);
 
     public static VersionAccuracyResponse Accuracy(ModelVersionInfo v) =>
         new(v.Version, Snake(v.Stage.ToString()), v.Lineage.GoldenAccuracy, v.Live.Accuracy, v.Live.Total);

@@ -25,7 +25,8 @@ public sealed record TrustRegionStepResponse(double Weight, double Kl, bool With
 /// <param name="Trainer">The model setting retrained (family and hyper-parameters).</param>
 /// <param name="CvAccuracy">That setting's cross-validated accuracy on the labeled rows, when known.</param>
 /// <param name="Members">Models in what was promoted (1, or a mixture's members).</param>
-/// <param name="CvScores">Every setting's cross-validated accuracy, when this cycle chose the settings again.</param>
+/// <param name="CvScores">Every setting's cross-validated accuracy, when this cycle trained with settings chosen again.</param>
+/// <param name="CvRows">The labeled rows those settings were chosen on: an earlier cycle's (the choice runs after a cycle, for the next one).</param>
 public sealed record CandidateResponse(
     string Role,
     string Outcome,
@@ -45,7 +46,8 @@ public sealed record CandidateResponse(
     string? Trainer,
     double? CvAccuracy,
     int Members,
-    IReadOnlyList<CvScoreResponse> CvScores);
+    IReadOnlyList<CvScoreResponse> CvScores,
+    int? CvRows = null);
 
 /// <summary>One model setting's cross-validated accuracy.</summary>
 /// <param name="Name">Family and hyper-parameters.</param>

@@ -7,7 +7,8 @@ namespace SelfDissonance.Learning;
 /// One candidate of a learning cycle: what it was trained on, how it scored and what became of it. <see cref="Step"/> is
 /// the retrained model's weight in what was promoted (1: all of it; below 1: a trust-region mixture with production's
 /// model), <see cref="PlainKl"/> the KL the retrained model alone would have moved, <see cref="KlFromProduction"/> the
-/// step's. <see cref="CvScores"/> is filled when the cycle chose the model settings again.
+/// step's. <see cref="CvScores"/> is filled when the cycle trained with settings chosen again, on the
+/// <see cref="CvRows"/> labeled rows an earlier cycle had (the choice runs after a cycle, for the next one).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record CandidateReport(
@@ -29,4 +30,5 @@ public sealed record CandidateReport(
     [property: Id(17)] string? Trainer = null,
     [property: Id(18)] double? CvAccuracy = null,
     [property: Id(19)] int Members = 1,
-    [property: Id(20)] ImmutableArray<FamilyScore> CvScores = default);
+    [property: Id(20)] ImmutableArray<FamilyScore> CvScores = default,
+    [property: Id(21)] int? CvRows = null);

@@ -25,6 +25,9 @@ public sealed partial class LearnerGrain
     private int _criticMark = -1;
     private bool _erasedSinceSnapshot;
 
+    /// <summary>The settings chosen after a cycle for the next one (null when it failed); see <see cref="ChooseForNextCycle"/>.</summary>
+    private (Task<FamilyChoice?> Choice, int LabeledAt)? _nextChoice;
+
     /// <summary>Takes the cycle's rows now and queues it behind any running cycle.</summary>
     private Task<LearningCycleResult> EnqueueCycle(string trigger, TaskPolicy policy)
     {
@@ -155,7 +158,7 @@ public sealed partial class LearnerGrain
         var cycle = state.State.Cycle + 1;
         var meta = GrainFactory.GetGrain<IMetaControllerGrain>(TaskId);
         var shape = new ModelShape(definition.FeatureCount, definition.ClassCount);
-        var (proposerTrainer, criticTrainer, choice) = await TrainersAsync(shape, input);
+        var (proposerTrainer, criticTrainer, choice, chosenAt) = await TrainersAsync(shape, input);
 
         CandidateReport? proposerReport = null, criticReport = null;
         using (var activity = StartCycleActivity())
@@ -166,10 +169,10 @@ public sealed partial class LearnerGrain
             activity?.SetTag("sd.cycle.new_labeled", input.NewLabeled);
             // The two candidates are independent: each trains on a thread of its own, so the cycle takes the longer of the two.
             var proposerTraining = input.ProposerRows is { } rows
-                ? TrainCandidateAsync(ModelRole.Proposer, proposerTrainer, shape, rows, input.LabeledAtStart, input.PseudoRows, input, cycle, choice)
+                ? TrainCandidateAsync(ModelRole.Proposer, proposerTrainer, shape, rows, input.LabeledAtStart, input.PseudoRows, input, cycle, choice, chosenAt)
                 : null;
             var criticTraining = input.TrainCritic
-                ? TrainCandidateAsync(ModelRole.Critic, criticTrainer, shape, input.Labeled, input.LabeledAtStart, 0, input, cycle, choice)
+                ? TrainCandidateAsync(ModelRole.Critic, criticTrainer, shape, input.Labeled, input.LabeledAtStart, 0, input, cycle, choice, chosenAt)
                 : null;
             // Both finish (and a failure of either is observed) before the cycle goes on or fails.
             await Task.WhenAll(new[] { proposerTraining, criticTraining }.OfType<Task>());
@@ -206,7 +209,7 @@ public sealed partial class LearnerGrain
                 CriticCatchUp = criticReport is null ? s.CriticCatchUp : NextCatchUp(criticReport, s.CriticCatchUp, input.NewLabeled > 0),
                 ProposerTrainer = proposerTrainer.Name,
                 CriticTrainer = criticTrainer.Name,
-                LabeledAtSelection = choice is null ? s.LabeledAtSelection : input.LabeledAtStart,
+                LabeledAtSelection = choice is null ? s.LabeledAtSelection : chosenAt,
                 ErasurePending = _erasedSinceSnapshot,
                 Cycle = keep ? cycle : s.Cycle,
                 LastCycleSequence = input.Sequence,
@@ -217,6 +220,10 @@ public sealed partial class LearnerGrain
 
         // What the cycle consumed goes into a segment (under the journal lock: deliveries append beside it).
         await TryFlushSegmentAsync();
+        if (proposerReport is not null || criticReport is not null)
+        {
+            ChooseForNextCycle(shape, input);
+        }
 
         // A role whose promotion could not be stored keeps its rows pending: the next cycle's rows are counted from here.
         if (proposerReport is not null && !Trained(proposerReport))
@@ -249,25 +256,79 @@ public sealed partial class LearnerGrain
     }
 
     /// <summary>
-    /// The settings each role retrains with: chosen again by cross-validation when the labeled rows have doubled since
-    /// the last choice (and at least <see cref="ReselectAfterRows"/> more), else the ones chosen before.
+    /// The settings each role retrains with: the ones a selection chose after an earlier cycle
+    /// (<see cref="ChooseForNextCycle"/>) when there is one, else the ones chosen before. A task that has none yet (state
+    /// from before settings were stored) chooses here.
     /// </summary>
-    private async Task<(IModelTrainer Proposer, IModelTrainer Critic, FamilyChoice? Choice)> TrainersAsync(ModelShape shape, CycleInput input)
+    private async Task<(IModelTrainer Proposer, IModelTrainer Critic, FamilyChoice? Choice, int ChosenAt)> TrainersAsync(ModelShape shape, CycleInput input)
     {
         var s = state.State;
         var proposer = ModelFamilies.Find(shape, s.ProposerTrainer);
         var critic = ModelFamilies.Find(shape, s.CriticTrainer);
-        var due = proposer is null || critic is null
-            || input.LabeledAtStart >= Math.Max(2 * s.LabeledAtSelection, s.LabeledAtSelection + ReselectAfterRows);
-        if (!due || (input.ProposerRows is null && !input.TrainCritic))
+        if (input.ProposerRows is null && !input.TrainCritic)
         {
             var defaults = ModelFamilies.Defaults(shape);
-            return (proposer ?? defaults.Proposer, critic ?? defaults.Critic, null);
+            return (proposer ?? defaults.Proposer, critic ?? defaults.Critic, null, 0);
         }
 
-        var choice = await LearningThread.RunAsync(() => fits.Select(shape, input.Labeled, SelectionSeed, lifetime.ApplicationStopping), lifetime.ApplicationStopping);
-        LogSelected(logger, TaskId, choice.Proposer.Name, choice.ScoreOf(choice.Proposer), choice.Critic.Name, choice.ScoreOf(choice.Critic), choice.Rows, choice.Folds, choice.Duration.TotalMilliseconds);
-        return (choice.Proposer, choice.Critic, choice);
+        if (_nextChoice is { } next)
+        {
+            // Awaited, not skipped when unfinished: which settings a cycle trains must not depend on how fast the last
+            // selection ran.
+            _nextChoice = null;
+            if (await next.Choice is { } choice)
+            {
+                return (choice.Proposer, choice.Critic, choice, next.LabeledAt);
+            }
+        }
+
+        if (proposer is not null && critic is not null)
+        {
+            return (proposer, critic, null, 0);
+        }
+
+        var first = await LearningThread.RunAsync(() => fits.Select(shape, input.Labeled, SelectionSeed, cancellationToken: lifetime.ApplicationStopping), lifetime.ApplicationStopping);
+        LogSelected(logger, TaskId, first.Proposer.Name, first.ScoreOf(first.Proposer), first.Critic.Name, first.ScoreOf(first.Critic), first.Rows, first.Folds, first.Duration.TotalMilliseconds);
+        return (first.Proposer, first.Critic, first, input.LabeledAtStart);
+    }
+
+    /// <summary>
+    /// When a cycle's labeled rows have doubled since the last choice (and grown by at least <see cref="ReselectAfterRows"/>),
+    /// the settings are chosen again on them after the cycle, in the background, for the next cycle: a selection
+    /// (15 fold fits) costs more than the cycle's own two fits, and run inside the cycle it doubled the cycle's time
+    /// and its claim on the cores serving shares. The next cycle trains with the choice (one cycle later than in the
+    /// cycle itself) and records its scores.
+    /// </summary>
+    private void ChooseForNextCycle(ModelShape shape, CycleInput input)
+    {
+        var chosenAt = state.State.LabeledAtSelection;
+        if (_nextChoice is not null || input.LabeledAtStart < Math.Max(2 * chosenAt, chosenAt + ReselectAfterRows))
+        {
+            return;
+        }
+
+        _nextChoice = (ChooseAsync(shape, input.Labeled), input.LabeledAtStart);
+    }
+
+    private async Task<FamilyChoice?> ChooseAsync(ModelShape shape, IReadOnlyList<TrainingRow> labeled)
+    {
+        try
+        {
+            var choice = await LearningThread.RunAsync(() => fits.Select(shape, labeled, SelectionSeed, background: true, lifetime.ApplicationStopping), lifetime.ApplicationStopping);
+            LogSelected(logger, TaskId, choice.Proposer.Name, choice.ScoreOf(choice.Proposer), choice.Critic.Name, choice.ScoreOf(choice.Critic), choice.Rows, choice.Folds, choice.Duration.TotalMilliseconds);
+            return choice;
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // The silo stops; the next activation's first cycle that finds the rows doubled chooses again.
+            return null;
+        }
+        catch (Exception e)
+        {
+            // The settings chosen before stay; the next cycle that finds the rows doubled tries again.
+            LogSelectionFailed(logger, e, TaskId, labeled.Count);
+            return null;
+        }
     }
 
     private async Task<CandidateReport> TrainCandidateAsync(
@@ -279,7 +340,8 @@ public sealed partial class LearnerGrain
         int pseudoRows,
         CycleInput input,
         long cycle,
-        FamilyChoice? choice)
+        FamilyChoice? choice,
+        int chosenAt)
     {
         var clock = Stopwatch.StartNew();
         var serving = await GrainFactory.GetGrain<IModelRegistryGrain>(ModelRoles.RegistryKey(TaskId, role)).GetServingAsync();
@@ -351,7 +413,8 @@ public sealed partial class LearnerGrain
             trainer.Name,
             cvScore,
             s?.Model.MemberCount ?? 0,
-            choice?.Scores ?? default);
+            choice?.Scores ?? default,
+            choice is null ? null : chosenAt);
     }
 
     private double? LastCvScore(ModelRole role) =>

@@ -611,6 +611,9 @@ public sealed partial class LearnerGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task}: model settings chosen by cross-validation: proposer {Proposer} ({ProposerScore:P1}), critic {Critic} ({CriticScore:P1}) on {Rows} rows, {Folds} folds, {Milliseconds:F0} ms")]
     private static partial void LogSelected(ILogger logger, string task, string proposer, double? proposerScore, string critic, double? criticScore, int rows, int folds, double milliseconds);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Task}: choosing the model settings again on {Rows} labeled rows failed; the settings chosen before stay")]
+    private static partial void LogSelectionFailed(ILogger logger, Exception exception, string task, int rows);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task} learning cycle {Cycle} ({Trigger}) stopped between fits: the silo is shutting down; its rows stay pending for the next activation")]
     private static partial void LogCycleStopped(ILogger logger, string task, long cycle, string trigger);
 

@@ -31,12 +31,27 @@ internal static class LearningThread
     /// </summary>
     public static Task<T> RunAtLowestAsync<T>(Func<T> work) => RunAsync(work, LowestNice, default);
 
-    private static Task<T> RunAsync<T>(Func<T> work, int nice, CancellationToken abandonOn)
+    /// <summary>
+    /// As <see cref="RunAtLowestAsync{T}(Func{T})"/>, in Linux's idle scheduling class (SCHED_IDLE): the thread runs
+    /// only when no other thread of the machine wants its core, and a waking one takes the core at once. For the
+    /// learning worker's work that no cycle waits for (a settings choice for the next cycle): it may take several times
+    /// longer under load, but it takes no time from serving. Elsewhere, or if the class is refused, nice 19.
+    /// </summary>
+    public static Task<T> RunIdleAsync<T>(Func<T> work) => RunAsync(work, LowestNice, default, idle: true);
+
+    private static Task<T> RunAsync<T>(Func<T> work, int nice, CancellationToken abandonOn, bool idle = false)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             LowerPriority(nice);
+            if (idle && OperatingSystem.IsLinux())
+            {
+                // pid 0 is the calling thread on Linux. Failure leaves nice 19.
+                var none = new SchedParam();
+                _ = SetScheduler(0, SchedIdle, ref none);
+            }
+
             try
             {
                 done.SetResult(work());
@@ -65,6 +80,17 @@ internal static class LearningThread
         {
             Thread.CurrentThread.Priority = ThreadPriority.BelowNormal;
         }
+    }
+
+    private const int SchedIdle = 5;
+
+    [DllImport("libc", EntryPoint = "sched_setscheduler")]
+    private static extern int SetScheduler(int pid, int policy, ref SchedParam param);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct SchedParam
+    {
+        public int Priority;
     }
 
     [DllImport("libc", EntryPoint = "setpriority")]

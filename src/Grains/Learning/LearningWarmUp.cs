@@ -42,7 +42,7 @@ public static class LearningWarmUp
 
             cancellationToken.ThrowIfCancellationRequested();
 
-            var choice = fits.Select(shape, rows, Seed, cancellationToken);
+            var choice = fits.Select(shape, rows, Seed, cancellationToken: cancellationToken);
             fitted.UnionWith(choice.Scores.Select(s => s.Name));
 
             // A weak production that is a mixture, so that the search distils it and mixes again.

@@ -12,6 +12,10 @@ public interface IFitHost
     /// <summary><paramref name="trainer"/>, with its fits run on this host.</summary>
     IModelTrainer Trainer(IModelTrainer trainer);
 
-    /// <summary><see cref="FamilySelection.Select(ModelShape, IReadOnlyList{TrainingRow}, int, CancellationToken)"/> run on this host.</summary>
-    FamilyChoice Select(ModelShape shape, IReadOnlyList<TrainingRow> labeled, int seed, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// <see cref="FamilySelection.Select(ModelShape, IReadOnlyList{TrainingRow}, int, CancellationToken)"/> run on this
+    /// host. <paramref name="background"/>: no cycle waits for it yet, so it may take longer and only use the CPU nothing
+    /// else wants (the learning worker runs it on one thread in the idle scheduling class).
+    /// </summary>
+    FamilyChoice Select(ModelShape shape, IReadOnlyList<TrainingRow> labeled, int seed, bool background = false, CancellationToken cancellationToken = default);
 }

@@ -13,6 +13,6 @@ public sealed class InProcessFitHost : IFitHost
 
     public IModelTrainer Trainer(IModelTrainer trainer) => trainer;
 
-    public FamilyChoice Select(ModelShape shape, IReadOnlyList<TrainingRow> labeled, int seed, CancellationToken cancellationToken = default) =>
+    public FamilyChoice Select(ModelShape shape, IReadOnlyList<TrainingRow> labeled, int seed, bool background = false, CancellationToken cancellationToken = default) =>
         FamilySelection.Select(shape, labeled, seed, cancellationToken);
 }

@@ -52,7 +52,9 @@ public static class LearningWorker
                 return 0;
             }
 
-            _ = LearningThread.RunAtLowestAsync(() => Serve(request));
+            _ = request.Kind == WorkerProtocol.BackgroundSelectRequest
+                ? LearningThread.RunIdleAsync(() => Serve(request))
+                : LearningThread.RunAtLowestAsync(() => Serve(request));
         }
 
         byte Serve(WorkerRequest request)
@@ -71,9 +73,10 @@ public static class LearningWorker
     {
         try
         {
-            if (request.Kind == WorkerProtocol.SelectRequest)
+            if (request.Kind is WorkerProtocol.SelectRequest or WorkerProtocol.BackgroundSelectRequest)
             {
-                var choice = FamilySelection.Select(request.Shape, request.Rows, request.Seed, Parallelism);
+                var parallelism = request.Kind == WorkerProtocol.SelectRequest ? Parallelism : 1;
+                var choice = FamilySelection.Select(request.Shape, request.Rows, request.Seed, parallelism);
                 return new WorkerReply(request.Id, WorkerProtocol.Ok, null, null, new WorkerChoice(choice.Proposer.Name, choice.Critic.Name, choice.Scores, choice.Folds, choice.Rows, choice.Duration));
             }
 

@@ -33,9 +33,9 @@ public sealed partial class WorkerFitHost(LearningWorkerCommand command, ILogger
 
     public IModelTrainer Trainer(IModelTrainer trainer) => trainer is WorkerTrainer ? trainer : new WorkerTrainer(this, trainer);
 
-    public FamilyChoice Select(ModelShape shape, IReadOnlyList<TrainingRow> labeled, int seed, CancellationToken cancellationToken = default)
+    public FamilyChoice Select(ModelShape shape, IReadOnlyList<TrainingRow> labeled, int seed, bool background = false, CancellationToken cancellationToken = default)
     {
-        var reply = Call(WorkerProtocol.SelectRequest, "", shape, seed, labeled, cancellationToken);
+        var reply = Call(background ? WorkerProtocol.BackgroundSelectRequest : WorkerProtocol.SelectRequest, "", shape, seed, labeled, cancellationToken);
         if (reply is null)
         {
             return FamilySelection.Select(shape, labeled, seed, cancellationToken);

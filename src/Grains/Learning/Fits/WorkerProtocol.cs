@@ -13,10 +13,13 @@ namespace SelfDissonance.Learning.Fits;
 internal static class WorkerProtocol
 {
     /// <summary>The worker's first words: a silo only sends to a worker that speaks its version.</summary>
-    public const string Hello = "selfdissonance-learning-worker/1";
+    public const string Hello = "selfdissonance-learning-worker/2";
 
     public const byte FitRequest = 1;
     public const byte SelectRequest = 2;
+
+    /// <summary>A selection no cycle waits for: one thread, idle scheduling class.</summary>
+    public const byte BackgroundSelectRequest = 3;
 
     public const byte Ok = 0;
     public const byte SingleClass = 1;
