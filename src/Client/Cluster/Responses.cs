@@ -185,8 +185,10 @@ internal static class Responses
         c.Trainer,
         c.CvAccuracy,
         c.Members,
-        c.CvScores.IsDefault ? [] : [.. c.CvScores.Select(s => new CvScoreResponse(s.Name, s.Family, s.Accuracy))],
-        c.CvRows);
+        c.CvScores.IsDefault ? [] : [.. c.CvScores.Select(s => new CvScoreResponse(s.Name, s.Family, s.Accuracy))])
+    {
+        CvRows = c.CvRows,
+    };
 
     public static VersionAccuracyResponse Accuracy(ModelVersionInfo v) =>
         new(v.Version, Snake(v.Stage.ToString()), v.Lineage.GoldenAccuracy, v.Live.Accuracy, v.Live.Total);

@@ -26,7 +26,6 @@ public sealed record TrustRegionStepResponse(double Weight, double Kl, bool With
 /// <param name="CvAccuracy">That setting's cross-validated accuracy on the labeled rows, when known.</param>
 /// <param name="Members">Models in what was promoted (1, or a mixture's members).</param>
 /// <param name="CvScores">Every setting's cross-validated accuracy, when this cycle trained with settings chosen again.</param>
-/// <param name="CvRows">The labeled rows those settings were chosen on: an earlier cycle's (the choice runs after a cycle, for the next one).</param>
 public sealed record CandidateResponse(
     string Role,
     string Outcome,
@@ -46,8 +45,15 @@ public sealed record CandidateResponse(
     string? Trainer,
     double? CvAccuracy,
     int Members,
-    IReadOnlyList<CvScoreResponse> CvScores,
-    int? CvRows = null);
+    IReadOnlyList<CvScoreResponse> CvScores)
+{
+    /// <summary>
+    /// The labeled rows the settings in <see cref="CvScores"/> were chosen on: an earlier cycle's (the choice runs after a
+    /// cycle, for the next one); null when this cycle trained with the settings chosen before. A property, not a
+    /// constructor parameter, so the constructor stays as it was for code built against an earlier SDK.
+    /// </summary>
+    public int? CvRows { get; init; }
+}
 
 /// <summary>One model setting's cross-validated accuracy.</summary>
 /// <param name="Name">Family and hyper-parameters.</param>
