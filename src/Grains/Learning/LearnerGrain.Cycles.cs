@@ -287,8 +287,7 @@ public sealed partial class LearnerGrain
             return (proposer, critic, null, 0);
         }
 
-        var first = await LearningThread.RunAsync(() => fits.Select(shape, input.Labeled, SelectionSeed, cancellationToken: lifetime.ApplicationStopping), lifetime.ApplicationStopping);
-        LogSelected(logger, TaskId, first.Proposer.Name, first.ScoreOf(first.Proposer), first.Critic.Name, first.ScoreOf(first.Critic), first.Rows, first.Folds, first.Duration.TotalMilliseconds);
+        var first = await SelectAsync(shape, input.Labeled, background: false);
         return (first.Proposer, first.Critic, first, input.LabeledAtStart);
     }
 
@@ -314,9 +313,7 @@ public sealed partial class LearnerGrain
     {
         try
         {
-            var choice = await LearningThread.RunAsync(() => fits.Select(shape, labeled, SelectionSeed, background: true, lifetime.ApplicationStopping), lifetime.ApplicationStopping);
-            LogSelected(logger, TaskId, choice.Proposer.Name, choice.ScoreOf(choice.Proposer), choice.Critic.Name, choice.ScoreOf(choice.Critic), choice.Rows, choice.Folds, choice.Duration.TotalMilliseconds);
-            return choice;
+            return await SelectAsync(shape, labeled, background: true);
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -329,6 +326,13 @@ public sealed partial class LearnerGrain
             LogSelectionFailed(logger, e, TaskId, labeled.Count);
             return null;
         }
+    }
+
+    private async Task<FamilyChoice> SelectAsync(ModelShape shape, IReadOnlyList<TrainingRow> labeled, bool background)
+    {
+        var choice = await LearningThread.RunAsync(() => fits.Select(shape, labeled, SelectionSeed, background, lifetime.ApplicationStopping), lifetime.ApplicationStopping);
+        LogSelected(logger, TaskId, choice.Proposer.Name, choice.ScoreOf(choice.Proposer), choice.Critic.Name, choice.ScoreOf(choice.Critic), choice.Rows, choice.Folds, choice.Duration.TotalMilliseconds);
+        return choice;
     }
 
     private async Task<CandidateReport> TrainCandidateAsync(

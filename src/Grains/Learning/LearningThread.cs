@@ -35,7 +35,8 @@ internal static class LearningThread
     /// As <see cref="RunAtLowestAsync{T}(Func{T})"/>, in Linux's idle scheduling class (SCHED_IDLE): the thread runs
     /// only when no other thread of the machine wants its core, and a waking one takes the core at once. For the
     /// learning worker's work that no cycle waits for (a settings choice for the next cycle): it may take several times
-    /// longer under load, but it takes no time from serving. Elsewhere, or if the class is refused, nice 19.
+    /// longer under load. It still costs serving something (on a 2-core VM a busy loop in this class lifted serving's
+    /// p99 by about a third: BENCHMARKS.md), but the least any work can. Elsewhere, or if the class is refused, nice 19.
     /// </summary>
     public static Task<T> RunIdleAsync<T>(Func<T> work) => RunAsync(work, LowestNice, default, idle: true);
 
